@@ -1,0 +1,20 @@
+# Build stage: the same Maven build as CI, without tests (CI runs them).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY contracts/pom.xml contracts/
+COPY broker/pom.xml broker/
+COPY producer/pom.xml producer/
+COPY worker/pom.xml worker/
+COPY aggregator/pom.xml aggregator/
+COPY cli/pom.xml cli/
+COPY . .
+RUN mvn -q -B -ntp -DskipTests package
+
+# Runtime: a JRE, the shaded jar, the schema and the prompt sets. Models are mounted, never baked in.
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/cli/target/evalctl.jar /app/evalctl.jar
+COPY schemas /app/schemas
+COPY prompts /app/prompts
+ENTRYPOINT ["java", "-jar", "/app/evalctl.jar"]

@@ -1,0 +1,83 @@
+package io.evalpipe.aggregator;
+
+import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.JsonSerde;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The aggregator: manifests and results in, one report per run out.
+ *
+ * <pre>
+ *   {prefix}.manifests ─┐
+ *                       ├─ merge ─ RunCollector ──(RunSummary)──▶ {prefix}.reports
+ *   {prefix}.results  ──┘        │  run-progress store: runId → RunProgress
+ *                                │  run-results store:  runId/promptId → latest EvalResult
+ *                                └─ ReportSink writes REPORTS/&lt;run-id&gt;/
+ * </pre>
+ *
+ * Keeping results keyed by run and prompt makes a repeated result (a job redone after a crash)
+ * replace the earlier one instead of being counted twice.
+ */
+public final class AggregatorTopology {
+    static final String PROGRESS_STORE = "run-progress";
+    static final String RESULTS_STORE = "run-results";
+
+    private AggregatorTopology() {}
+
+    /**
+     * @param defaultDeadline for runs whose manifest sets none: how long after a run's creation to
+     *                        report it with missing prompts; null waits for every prompt
+     * @param checkEvery      how often deadlines are checked (wall-clock time)
+     * @param onlyRunId       when non-null, every other run is ignored: {@code evalctl run} starts a
+     *                        private aggregator for its own run, and must not report anyone else's
+     */
+    public static Topology buildTopology(Topics topics, Duration defaultDeadline, Duration checkEvery, ReportSink sink,
+                                         String onlyRunId) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PROGRESS_STORE), Serdes.String(), new JsonSerde<>(RunProgress.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RESULTS_STORE), Serdes.String(), Messages.RESULT));
+
+        var manifests = builder.stream(topics.manifests(), Consumed.with(Serdes.String(), Messages.MANIFEST))
+                .mapValues(RunEvent::of);
+        var results = builder.stream(topics.results(), Consumed.with(Serdes.String(), Messages.RESULT))
+                .mapValues((EvalResult r) -> RunEvent.of(r));
+        manifests.merge(results)
+                .filter((runId, event) -> onlyRunId == null || onlyRunId.equals(runId))
+                .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, RESULTS_STORE)
+                .to(topics.reports(), Produced.with(Serdes.String(), Messages.SUMMARY));
+        return builder.build();
+    }
+
+    public static Properties streamsConfig(Properties kafka, String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        // Names the consumer group and the state's changelog topics: one id per aggregator deployment.
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // State store, changelog and report announcement move together: a restart neither loses nor double-counts a result.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // A corrupt result is logged and skipped rather than stopping every run's report.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // Same handling in every thread; also silences Kafka's start-up warning about the default changing in 5.0.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Let the broker's default decide, so one-node and three-node clusters both work unchanged.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        // Reports are written the moment a run completes; there is nothing to gain from caching.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        return props;
+    }
+}

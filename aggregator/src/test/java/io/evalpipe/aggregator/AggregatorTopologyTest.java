@@ -1,0 +1,173 @@
+package io.evalpipe.aggregator;
+
+import static io.evalpipe.aggregator.report.Fixtures.CREATED_AT;
+import static io.evalpipe.aggregator.report.Fixtures.manifest;
+import static io.evalpipe.aggregator.report.Fixtures.pass;
+import static io.evalpipe.aggregator.report.Fixtures.fail;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.aggregator.report.RunReport;
+import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.FailureReason;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the production topology ({@link AggregatorTopology#buildTopology}) with the real report writer. */
+class AggregatorTopologyTest {
+    private static final Topics TOPICS = new Topics("test");
+
+    @TempDir
+    Path reports;
+    @TempDir
+    Path state;
+
+    private final List<RunReport> written = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RunManifest> manifests;
+    private TestInputTopic<String, EvalResult> results;
+    private TestOutputTopic<String, RunSummary> summaries;
+
+    private void start(String onlyRunId) {
+        ReportWriter writer = new ReportWriter();
+        ReportSink sink = report -> {
+            written.add(report);
+            return writer.write(report, reports);
+        };
+        Properties props = AggregatorTopology.streamsConfig(new Properties(), "aggregator-test", state);
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(
+                AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), sink, onlyRunId), props, CREATED_AT);
+        manifests = driver.createInputTopic(TOPICS.manifests(), Serdes.String().serializer(), Messages.MANIFEST.serializer());
+        results = driver.createInputTopic(TOPICS.results(), Serdes.String().serializer(), Messages.RESULT.serializer());
+        summaries = driver.createOutputTopic(TOPICS.reports(), Serdes.String().deserializer(), Messages.SUMMARY.deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void send(EvalResult r) {
+        results.pipeInput(r.runId(), r);
+    }
+
+    @Test
+    void shouldReportOnceWhenEveryPromptHasAResult() throws Exception {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b", "c"));
+        send(pass("run1", "a", 100));
+        send(pass("run1", "b", 200));
+        assertThat(summaries.isEmpty()).isTrue();
+
+        send(fail("run1", "c", FailureReason.SCHEMA_VIOLATION, "/score: maximum: too big"));
+
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).runId()).isEqualTo("run1");
+        assertThat(out.get(0).n()).isEqualTo(3);
+        assertThat(out.get(0).passed()).isEqualTo(2);
+        assertThat(out.get(0).complete()).isTrue();
+        assertThat(Path.of(out.get(0).reportDir()).resolve("results.csv")).exists();
+        assertThat(Files.readAllLines(Path.of(out.get(0).reportDir()).resolve("results.csv"))).hasSize(4);
+    }
+
+    @Test
+    void shouldCountARepeatedResultOnceAndKeepTheLatest() {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b"));
+        send(fail("run1", "a", FailureReason.INVALID_JSON));
+        // The job was redone after a crash: the same prompt, a second result.
+        send(pass("run1", "a", 150));
+
+        assertThat(summaries.isEmpty()).as("two results for one prompt must not complete a two-prompt run").isTrue();
+
+        send(pass("run1", "b", 120));
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).n()).isEqualTo(2);
+        assertThat(out.get(0).passed()).isEqualTo(2);
+        assertThat(written.get(0).results()).extracting(EvalResult::promptId).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldReportMissingPromptsWhenTheDeadlinePasses() {
+        start(null);
+        RunManifest m = manifest("run1").prompts("a", "b", "c").deadlineMs(60_000L).build();
+        manifests.pipeInput("run1", m);
+        send(pass("run1", "b", 100));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(59));
+        assertThat(summaries.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).complete()).isFalse();
+        assertThat(out.get(0).missing()).containsExactly("a", "c");
+        assertThat(out.get(0).n()).isEqualTo(1);
+
+        // A straggler after the report changes nothing, and is not reported again.
+        send(pass("run1", "a", 100));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(summaries.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldKeepInterleavedRunsApart() {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b"));
+        manifests.pipeInput("run2", manifest("run2", "a", "b", "c"));
+        send(pass("run1", "a", 10));
+        send(fail("run2", "a", FailureReason.TRUNCATED));
+        send(pass("run2", "b", 20));
+        send(fail("run1", "b", FailureReason.EMPTY));
+        send(pass("run2", "c", 30));
+
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).extracting(RunSummary::runId).containsExactly("run1", "run2");
+        assertThat(out).extracting(RunSummary::n).containsExactly(2, 3);
+        assertThat(out).extracting(RunSummary::passed).containsExactly(1, 2);
+    }
+
+    @Test
+    void shouldReportWhenResultsArriveBeforeTheManifest() {
+        start(null);
+        send(pass("run1", "a", 10));
+        send(pass("run1", "b", 10));
+        assertThat(summaries.isEmpty()).isTrue();
+
+        manifests.pipeInput("run1", manifest("run1", "a", "b"));
+
+        assertThat(summaries.readValuesToList()).extracting(RunSummary::n).containsExactly(2);
+    }
+
+    @Test
+    void shouldIgnoreOtherRunsWhenKeptToOne() {
+        start("run2");
+        manifests.pipeInput("run1", manifest("run1", "a"));
+        manifests.pipeInput("run2", manifest("run2", "a"));
+        send(pass("run1", "a", 10));
+        send(pass("run2", "a", 10));
+
+        assertThat(summaries.readValuesToList()).extracting(RunSummary::runId).containsExactly("run2");
+        assertThat(reports.resolve("run1")).doesNotExist();
+    }
+}

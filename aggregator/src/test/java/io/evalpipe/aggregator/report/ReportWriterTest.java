@@ -1,0 +1,346 @@
+package io.evalpipe.aggregator.report;
+
+import static io.evalpipe.aggregator.report.Fixtures.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.FailureReason;
+import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.RunSummary;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+    private static final String RUN = "run-42";
+    private static final String PIPE_AND_NEWLINE_ERROR =
+            "/answer: required: must be one of a|b\nsecond line with `code` and <b>html</b>";
+
+    @TempDir
+    Path root;
+
+    private RunReport report;
+    private RunSummary summary;
+
+    /**
+     * Seven prompts: two passes (one without a first token), a schema failure whose reply is a
+     * formula, a timeout that ran, an engine error that did not, a pass from a worker whose name
+     * starts with '@' and whose clock is behind, and one prompt with no result.
+     */
+    @BeforeEach
+    void writeReport() {
+        RunManifest manifest = Fixtures.manifest(RUN, "p1", "p2", "p3", "p4", "p5", "p6", "p7");
+        report = Fixtures.report(manifest,
+                result(RUN, "p1").e2eMs(800.0).ttftMs(120.0).tpotMs(32.5).tokens(40, 21).build(),
+                result(RUN, "p2").e2eMs(450.25).ttftMs(null).tpotMs(null).tokens(35, 0).build(),
+                result(RUN, "p3").fail(FailureReason.SCHEMA_VIOLATION, PIPE_AND_NEWLINE_ERROR, "/score: type: integer")
+                        .output("=cmd()").e2eMs(1200.5).tokens(50, 60).build(),
+                result(RUN, "p4").error(FailureReason.TIMEOUT).e2eMs(120000.0).ttftMs(300.0).tpotMs(null)
+                        .tokens(45, 256).build(),
+                Fixtures.error(RUN, "p5", FailureReason.ENGINE_ERROR),
+                // p6 never answers
+                result(RUN, "p7").workerId("@evil").queueWaitMs(-3.25).notes("json salvaged from prose").build());
+        summary = new ReportWriter().write(report, root);
+    }
+
+    @Test
+    void shouldWriteTheThreeFilesAndNothingElseIntoTheRunFolder() throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve(RUN))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md");
+        }
+    }
+
+    @Test
+    void shouldWriteOneCsvRowPerResultInManifestOrder() throws IOException {
+        List<CSVRecord> rows = csvRows();
+
+        assertThat(rows).hasSize(6);
+        assertThat(rows).extracting(r -> r.get("prompt_id")).containsExactly("p1", "p2", "p3", "p4", "p5", "p7");
+        assertThat(rows.get(0).getParser().getHeaderNames()).startsWith(
+                "prompt_id", "status", "failure_reason", "e2e_ms", "ttft_ms", "tpot_ms", "queue_wait_ms",
+                "prompt_tokens", "completion_tokens", "finish_reason", "worker_id", "validation_errors");
+    }
+
+    @Test
+    void shouldWriteCsvCellsPlainEmptyForNullAndJoinedErrors() throws IOException {
+        Map<String, CSVRecord> byId = csvRows().stream().collect(Collectors.toMap(r -> r.get("prompt_id"), r -> r));
+
+        assertThat(byId.get("p1").get("e2e_ms")).isEqualTo("800");
+        assertThat(byId.get("p2").get("e2e_ms")).isEqualTo("450.25");
+        assertThat(byId.get("p2").get("ttft_ms")).isEmpty();
+        assertThat(byId.get("p4").get("e2e_ms")).isEqualTo("120000");
+        assertThat(byId.get("p5").get("e2e_ms")).isEmpty();
+        assertThat(byId.get("p5").get("status")).isEqualTo("error");
+        assertThat(byId.get("p5").get("failure_reason")).isEqualTo("engine_error");
+        assertThat(byId.get("p1").get("failure_reason")).isEmpty();
+        assertThat(byId.get("p3").get("validation_errors"))
+                .isEqualTo(PIPE_AND_NEWLINE_ERROR + " | /score: type: integer");
+        assertThat(byId.get("p7").get("notes")).isEqualTo("json salvaged from prose");
+    }
+
+    @Test
+    void shouldPrefixFormulaLikeTextCellsButNotNegativeNumbers() throws IOException {
+        Map<String, CSVRecord> byId = csvRows().stream().collect(Collectors.toMap(r -> r.get("prompt_id"), r -> r));
+
+        assertThat(byId.get("p3").get("output")).isEqualTo("'=cmd()");
+        assertThat(byId.get("p7").get("worker_id")).isEqualTo("'@evil");
+        assertThat(byId.get("p7").get("queue_wait_ms")).isEqualTo("-3.25");
+    }
+
+    @Test
+    void shouldStateInSummaryJsonTheFiguresRecomputedFromTheCsv() throws IOException {
+        List<CSVRecord> rows = csvRows();
+        JsonNode json = summaryJson();
+        int n = rows.size();
+        long passed = countStatus(rows, "pass");
+
+        assertThat(json.get("run_id").asText()).isEqualTo(RUN);
+        assertThat(json.get("suite").asText()).isEqualTo("interview_chat");
+        assertThat(json.get("n").asInt()).isEqualTo(n);
+        assertThat(json.get("expected").asInt()).isEqualTo(7);
+        assertThat(json.get("passed").asLong()).isEqualTo(passed);
+        assertThat(json.get("failed").asLong()).isEqualTo(countStatus(rows, "fail"));
+        assertThat(json.get("errors").asLong()).isEqualTo(countStatus(rows, "error"));
+        assertThat(json.get("pass_rate").asDouble()).isEqualTo((double) passed / n);
+        assertThat(json.get("pass_rate_of_expected").asDouble()).isEqualTo(passed / 7.0);
+        assertThat(json.get("complete").asBoolean()).isFalse();
+        assertThat(json.get("missing")).extracting(JsonNode::asText).containsExactly("p6");
+
+        Map<String, Long> reasons = rows.stream()
+                .filter(r -> !r.get("status").equals("pass"))
+                .collect(Collectors.groupingBy(r -> r.get("failure_reason"), TreeMap::new, Collectors.counting()));
+        Map<String, Long> reasonsInJson = new TreeMap<>();
+        json.get("failures_by_reason").properties().forEach(e -> reasonsInJson.put(e.getKey(), e.getValue().asLong()));
+        assertThat(reasonsInJson).isEqualTo(reasons)
+                .containsOnlyKeys("schema_violation", "timeout", "engine_error");
+
+        // The latency population is every row with an E2E value; each metric over those having it.
+        List<CSVRecord> timed = rows.stream().filter(r -> !r.get("e2e_ms").isEmpty()).toList();
+        assertThat(timed).extracting(r -> r.get("prompt_id")).containsExactly("p1", "p2", "p3", "p4", "p7");
+        JsonNode latency = json.get("latency_ms");
+        assertStats(latency.get("e2e"), LatencyStats.of(column(timed, "e2e_ms")));
+        assertStats(latency.get("ttft"), LatencyStats.of(column(timed, "ttft_ms")));
+        assertStats(latency.get("tpot"), LatencyStats.of(column(timed, "tpot_ms")));
+        assertThat(latency.get("ttft").get("n").asInt()).isEqualTo(4);
+        assertThat(latency.get("tpot").get("n").asInt()).isEqualTo(3);
+
+        JsonNode tokens = json.get("tokens");
+        assertThat(tokens.get("n").asInt()).isEqualTo(timed.size());
+        assertThat(tokens.get("mean_prompt_tokens").asDouble())
+                .isCloseTo(mean(timed, "prompt_tokens"), within(1e-9));
+        assertThat(tokens.get("mean_completion_tokens").asDouble())
+                .isCloseTo(mean(timed, "completion_tokens"), within(1e-9));
+
+        assertThat(json.get("percentile_method").asText())
+                .isEqualTo("linear interpolation between closest ranks (R-7, NumPy default)");
+        assertThat(json.get("latency_population").asText()).contains("e2e_ms");
+    }
+
+    @Test
+    void shouldComputeE2ePercentilesAsNumPyWould() throws IOException {
+        // sorted E2E: [450.25, 500, 800, 1200.5, 120000]; h = 4 * p / 100
+        JsonNode e2e = summaryJson().get("latency_ms").get("e2e");
+
+        assertThat(e2e.get("n").asInt()).isEqualTo(5);
+        assertThat(e2e.get("mean").asDouble()).isCloseTo(24590.15, within(1e-9)); // 122950.75 / 5
+        assertThat(e2e.get("min").asDouble()).isEqualTo(450.25);
+        assertThat(e2e.get("p50").asDouble()).isEqualTo(800.0);                  // h = 2
+        assertThat(e2e.get("p90").asDouble()).isCloseTo(72480.2, within(1e-9));  // h = 3.6: 1200.5 + 0.6 * 118799.5
+        assertThat(e2e.get("p95").asDouble()).isCloseTo(96240.1, within(1e-9));  // h = 3.8: 1200.5 + 0.8 * 118799.5
+        assertThat(e2e.get("p99").asDouble()).isCloseTo(115248.02, within(1e-9)); // h = 3.96: 1200.5 + 0.96 * 118799.5
+        assertThat(e2e.get("max").asDouble()).isEqualTo(120000.0);
+    }
+
+    @Test
+    void shouldRecordRunMetadataInSummaryJson() throws IOException {
+        JsonNode json = summaryJson();
+
+        assertThat(json.get("model").get("file_name").asText()).isEqualTo(Fixtures.MODEL.fileName());
+        assertThat(json.get("model").get("sha256").asText()).isEqualTo(Fixtures.MODEL.sha256());
+        assertThat(json.get("params").get("max_tokens").asInt()).isEqualTo(256);
+        assertThat(json.get("pool").asText()).isEqualTo("default");
+        assertThat(json.get("created_at").asText()).isEqualTo("2025-01-01T12:00:00Z");
+        assertThat(json.get("synthetic_model").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldReturnARunSummaryAgreeingWithSummaryJson() throws IOException {
+        JsonNode json = summaryJson();
+
+        assertThat(summary.runId()).isEqualTo(RUN);
+        assertThat(summary.expected()).isEqualTo(7);
+        assertThat(summary.n()).isEqualTo(6);
+        assertThat(summary.passed()).isEqualTo(3);
+        assertThat(summary.passRate()).isEqualTo(json.get("pass_rate").asDouble()).isEqualTo(0.5);
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.missing()).containsExactly("p6");
+        assertThat(summary.e2eP50Ms()).isEqualTo(json.get("latency_ms").get("e2e").get("p50").asDouble());
+        assertThat(summary.e2eP95Ms()).isEqualTo(json.get("latency_ms").get("e2e").get("p95").asDouble());
+        assertThat(Path.of(summary.reportDir())).isAbsolute().isEqualTo(root.resolve(RUN).toAbsolutePath());
+    }
+
+    @Test
+    void shouldWriteMarkdownWithItsTables() throws IOException {
+        String md = markdown();
+
+        assertThat(md).startsWith("# Evaluation report: run-42\n")
+                .doesNotContain("synthetic model")
+                .contains("| Results (N) | 6 |")
+                .contains("| Passed | 3 |")
+                .contains("| Pass rate (of N) | 50.0% |")
+                .contains("| Metric | N | mean | min | p50 | p90 | p95 | p99 | max |")
+                .contains("| E2E | 5 | 24590.2 | 450.3 | 800.0 | 72480.2 | 96240.1 | 115248.0 | 120000.0 |")
+                .contains("| TTFT | 4 |")
+                .contains("| TPOT | 3 |")
+                .contains("linear interpolation between closest ranks (R-7, NumPy default)")
+                .contains("| schema_violation | 1 |", "| timeout | 1 |", "| engine_error | 1 |")
+                .contains("| Prompt | Status | Reason | First validation error |")
+                .contains("- p6")
+                .contains("| max_tokens | 256 |")
+                .contains("| tiny-q4_k_m.gguf | 0123456789ab |")
+                .contains("| p7 | pass | json salvaged from prose |");
+    }
+
+    @Test
+    void shouldKeepAValidationErrorWithPipesAndNewlinesInOneMarkdownCell() throws IOException {
+        List<String> p3Rows = markdown().lines().filter(l -> l.startsWith("| p3 |")).toList();
+
+        assertThat(p3Rows).hasSize(1);
+        String row = p3Rows.get(0);
+        assertThat(row).contains("a\\|b second line with &#96;code&#96; and &lt;b>html&lt;/b>");
+        // Four cells: five unescaped pipes.
+        assertThat(row.split("(?<!\\\\)\\|", -1)).hasSize(6);
+    }
+
+    @Test
+    void shouldWarnWhenTheModelIsSynthetic() {
+        RunManifest manifest = Fixtures.manifest("synth-1").prompts("p1").model(Fixtures.SYNTHETIC_MODEL).build();
+
+        new ReportWriter().write(Fixtures.report(manifest, Fixtures.pass("synth-1", "p1", 10.0)), root);
+
+        assertThat(root.resolve("synth-1").resolve("report.md")).content(StandardCharsets.UTF_8)
+                .contains("replies are meaningless; figures measure the pipeline, not a model");
+    }
+
+    @Test
+    void shouldWriteNullFiguresWhenNoResultHasALatency() throws IOException {
+        RunManifest manifest = Fixtures.manifest("no-latency", "p1", "p2");
+        RunSummary s = new ReportWriter().write(
+                Fixtures.report(manifest, Fixtures.error("no-latency", "p1", FailureReason.ENGINE_ERROR)), root);
+
+        JsonNode e2e = Json.WIRE.readTree(root.resolve("no-latency").resolve("summary.json").toFile())
+                .get("latency_ms").get("e2e");
+        assertThat(e2e.get("n").asInt()).isZero();
+        assertThat(e2e.get("p50").isNull()).isTrue();
+        assertThat(e2e.get("mean").isNull()).isTrue();
+        assertThat(s.e2eP50Ms()).isNull();
+        assertThat(s.e2eP95Ms()).isNull();
+        assertThat(s.passRate()).isZero();
+    }
+
+    @Test
+    void shouldWriteANullPassRateWhenNoResultArrived() throws IOException {
+        RunManifest manifest = Fixtures.manifest("empty", "p1");
+        RunSummary s = new ReportWriter().write(Fixtures.report(manifest), root);
+
+        JsonNode json = Json.WIRE.readTree(root.resolve("empty").resolve("summary.json").toFile());
+        assertThat(json.get("n").asInt()).isZero();
+        assertThat(json.get("pass_rate").isNull()).isTrue();
+        assertThat(json.get("pass_rate_of_expected").asDouble()).isZero();
+        assertThat(s.passRate()).isZero();
+        assertThat(s.missing()).containsExactly("p1");
+        assertThat(Files.readAllLines(root.resolve("empty").resolve("results.csv"))).hasSize(1);
+    }
+
+    @Test
+    void shouldReplaceAPreviousReportOfTheSameRun() throws IOException {
+        RunManifest manifest = Fixtures.manifest(RUN, "p1", "p2", "p3", "p4", "p5", "p6", "p7");
+        List<String> ids = Arrays.asList("p1", "p2", "p3", "p4", "p5", "p6", "p7");
+        RunReport complete = Fixtures.report(manifest,
+                ids.stream().map(id -> Fixtures.pass(RUN, id, 100.0)).toArray(EvalResult[]::new));
+
+        RunSummary again = new ReportWriter().write(complete, root);
+
+        assertThat(again.complete()).isTrue();
+        assertThat(csvRows()).hasSize(7);
+        assertThat(summaryJson().get("missing")).isEmpty();
+        try (Stream<Path> files = Files.list(root.resolve(RUN))) {
+            assertThat(files).hasSize(3);
+        }
+    }
+
+    @Test
+    void shouldKeepTheReportFolderInsideTheReportsRoot() {
+        RunManifest manifest = Fixtures.manifest("../escape", "p1");
+
+        RunSummary s = new ReportWriter().write(Fixtures.report(manifest, Fixtures.pass("../escape", "p1", 1.0)), root);
+
+        assertThat(Path.of(s.reportDir()).getParent()).isEqualTo(root.toAbsolutePath());
+        assertThat(Path.of(s.reportDir()).getFileName().toString()).isEqualTo("_.._escape");
+    }
+
+    private List<CSVRecord> csvRows() throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
+        try (Reader in = Files.newBufferedReader(root.resolve(RUN).resolve("results.csv"), StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(in, format)) {
+            return new ArrayList<>(parser.getRecords());
+        }
+    }
+
+    private JsonNode summaryJson() throws IOException {
+        return Json.WIRE.readTree(root.resolve(RUN).resolve("summary.json").toFile());
+    }
+
+    private String markdown() throws IOException {
+        return Files.readString(root.resolve(RUN).resolve("report.md"));
+    }
+
+    private static long countStatus(List<CSVRecord> rows, String status) {
+        return rows.stream().filter(r -> r.get("status").equals(status)).count();
+    }
+
+    private static List<Double> column(List<CSVRecord> rows, String name) {
+        return rows.stream().map(r -> r.get(name)).map(v -> v.isEmpty() ? null : Double.valueOf(v))
+                .collect(Collectors.toList());
+    }
+
+    private static double mean(List<CSVRecord> rows, String name) {
+        return rows.stream().mapToInt(r -> Integer.parseInt(r.get(name))).average().orElseThrow();
+    }
+
+    private static void assertStats(JsonNode node, LatencyStats expected) {
+        Map<String, Function<LatencyStats, Double>> figures = new LinkedHashMap<>();
+        figures.put("mean", LatencyStats::mean);
+        figures.put("min", LatencyStats::min);
+        figures.put("p50", LatencyStats::p50);
+        figures.put("p90", LatencyStats::p90);
+        figures.put("p95", LatencyStats::p95);
+        figures.put("p99", LatencyStats::p99);
+        figures.put("max", LatencyStats::max);
+        assertThat(node.get("n").asInt()).isEqualTo(expected.n());
+        figures.forEach((name, figure) ->
+                assertThat(node.get(name).asDouble()).as(name).isCloseTo(figure.apply(expected), within(1e-9)));
+    }
+}

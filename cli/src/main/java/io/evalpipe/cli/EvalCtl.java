@@ -1,0 +1,50 @@
+package io.evalpipe.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code evalctl}: one entry point for every role of the pipeline. {@code main} only wires. */
+@Command(name = "evalctl", mixinStandardHelpOptions = true, version = "evalctl 0.1.0",
+        description = "Batch evaluation of local LLMs over Kafka: enqueue a prompt set, run it on llama.cpp workers, report pass rate and latency.",
+        subcommands = {RunCommand.class, ProduceCommand.class, WorkerCommand.class, AggregateCommand.class, ModelCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:the evaluation ran but a gate failed", "2:usage or input error", "3:infrastructure error (broker, model)"})
+public final class EvalCtl implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // llama.cpp's binding leaves a native thread running that keeps the JVM alive: exit explicitly.
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this instead of {@link #main}. */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with error lines going to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new EvalCtl());
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof CliException ce) {
+                line.getErr().println("evalctl: " + ce.getMessage());
+                return ce.exitCode();
+            }
+            line.getErr().println("evalctl: unexpected error: " + e);
+            e.printStackTrace(line.getErr());
+            return ExitCode.INFRASTRUCTURE;
+        });
+        cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CliException(ExitCode.USAGE, "a command is required");
+    }
+}

@@ -1,0 +1,96 @@
+package io.evalpipe.cli;
+
+import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.contracts.Lineage;
+import io.evalpipe.contracts.TopicSetup;
+import io.evalpipe.contracts.Topics;
+import io.evalpipe.worker.JobRunner;
+import io.evalpipe.worker.Worker;
+import io.evalpipe.worker.engine.EngineInfo;
+import io.evalpipe.worker.engine.InferenceEngine;
+import io.evalpipe.worker.validate.ReplyValidator;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the pipeline's roles in this process; shared by the role commands and by `run`. */
+final class Pipeline {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private Pipeline() {}
+
+    /** Creates missing topics, or fails with exit 3 when the cluster cannot be reached. */
+    static void ensureTopics(Properties kafka, Topics topics, String pool, int jobPartitions) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        // Give up on an unreachable cluster in seconds, with a clear line, instead of retrying for minutes.
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) STARTUP.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(props)) {
+            TopicSetup.ensureTopics(admin, topics, pool, jobPartitions, (short) -1);
+        } catch (IllegalStateException | KafkaException e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka at " + kafka.get("bootstrap.servers") + " is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the aggregator and returns once it is processing. */
+    static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir,
+                                       Path reports, Duration deadline, String onlyRunId) {
+        ReportWriter writer = new ReportWriter();
+        var topology = AggregatorTopology.buildTopology(topics, deadline, Duration.ofSeconds(1),
+                report -> writer.write(report, reports), onlyRunId);
+        KafkaStreams streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka, applicationId, stateDir));
+        streams.setUncaughtExceptionHandler(e -> {
+            // A report that cannot be written (disk full, permissions) is not worth retrying blindly.
+            log.error("Aggregator stops: {}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        long deadlineNanos = System.nanoTime() + STARTUP.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED
+                    || System.nanoTime() > deadlineNanos) {
+                streams.close(Duration.ofSeconds(10));
+                throw new CliException(ExitCode.INFRASTRUCTURE, "the aggregator did not start (state " + streams.state() + ")");
+            }
+            sleepBriefly();
+        }
+        log.info("Aggregator {} running; reports go to {}", applicationId, reports.toAbsolutePath());
+        return streams;
+    }
+
+    /** @param modelSha256 of the loaded model, for each result's lineage */
+    static Worker newWorker(Properties kafka, Topics topics, String pool, String workerId, int slots,
+                            InferenceEngine engine, String modelSha256, ReplyValidator validator, ReplyValidator.Mode mode) {
+        EngineInfo info = engine.info();
+        Lineage lineage = new Lineage(info.engine(), info.backend(), info.threads(), slots, modelSha256, info.modelLoadMillis());
+        JobRunner runner = new JobRunner(engine, validator, mode, workerId, pool, lineage, Clock.systemUTC());
+        return new Worker(kafka, topics, pool, workerId, slots, runner);
+    }
+
+    static Thread startThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.start();
+        return t;
+    }
+
+    static void sleepBriefly() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.INFRASTRUCTURE, "interrupted");
+        }
+    }
+}

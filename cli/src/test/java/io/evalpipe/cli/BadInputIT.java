@@ -1,0 +1,158 @@
+package io.evalpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.contracts.ChatMessage;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Job;
+import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.TopicSetup;
+import io.evalpipe.contracts.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input stops at the door with one clear line, the right exit code, and nothing enqueued or consumed. */
+class BadInputIT {
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path dir;
+    private String prefix;
+    private Topics topics;
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @BeforeEach
+    void createTopics() {
+        prefix = "t-" + UUID.randomUUID();
+        topics = new Topics(prefix);
+        try (Admin admin = admin()) {
+            TopicSetup.ensureTopics(admin, topics, "default", 4, (short) 1);
+        }
+    }
+
+    private Admin admin() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        return Admin.create(p);
+    }
+
+    private int evalctl(String... args) {
+        return EvalCtl.execute(new PrintWriter(err, true), args);
+    }
+
+    private long recordsIn(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                ends.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            return admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    @Test
+    void shouldEnqueueNothingFromAMalformedPromptFile() throws Exception {
+        Path prompts = dir.resolve("bad.jsonl");
+        Files.writeString(prompts, """
+                {"id": "ok-1", "messages": [{"role": "user", "content": "fine"}]}
+                {"id": "ok-2", "messages": [{"role": "user", "content": "also fine"}]}
+                {"id": "broken", "messages": [{"role": "user", "content": "no closing brace"}]
+                """);
+
+        int code = evalctl("produce", "--prompts", prompts.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+                "--topic-prefix", prefix);
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).startsWith("evalctl: " + prompts + ":3: malformed JSON");
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(recordsIn(topics.jobs("default"))).isZero();
+        assertThat(recordsIn(topics.manifests())).isZero();
+    }
+
+    @Test
+    void shouldRejectAnOutOfRangeOptionBeforeEnqueueing() throws Exception {
+        int code = evalctl("produce", "--prompts", EndToEndIT.ROOT.resolve("prompts/interview_chat_20.jsonl").toString(),
+                "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix, "--temperature", "3");
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("--temperature: must be between 0 and 2, got 3.0");
+        assertThat(recordsIn(topics.jobs("default"))).isZero();
+    }
+
+    @Test
+    void shouldStopAWorkerWithAMissingModelBeforeItTakesAJob() throws Exception {
+        enqueueOneJob();
+        Path missing = dir.resolve("no-such-model.gguf");
+
+        int code = evalctl("worker", "--model", missing.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+                "--topic-prefix", prefix, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString());
+
+        assertThat(code).isEqualTo(ExitCode.INFRASTRUCTURE);
+        assertThat(err.toString().strip()).isEqualTo("evalctl: model file " + missing + " does not exist");
+        assertNothingConsumed();
+    }
+
+    @Test
+    void shouldStopAWorkerWithACorruptModelBeforeItTakesAJob() throws Exception {
+        enqueueOneJob();
+        Path corrupt = dir.resolve("corrupt.gguf");
+        Files.write(corrupt, "GGUF but then nothing sensible follows".getBytes());
+
+        int code = evalctl("worker", "--model", corrupt.toString(), "--bootstrap-servers", broker.bootstrapServers(),
+                "--topic-prefix", prefix, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString());
+
+        assertThat(code).isEqualTo(ExitCode.INFRASTRUCTURE);
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).contains(corrupt.toString());
+        assertNothingConsumed();
+    }
+
+    private void enqueueOneJob() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        Job job = new Job(Messages.SCHEMA_VERSION, "run-x", "p1", List.of(new ChatMessage("user", "hi")), GenerationParams.NONE, Instant.now());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.jobs("default"), "run-x/p1", Json.encode(job)));
+        }
+    }
+
+    private void assertNothingConsumed() throws Exception {
+        try (Admin admin = admin()) {
+            var offsets = admin.listConsumerGroupOffsets(topics.workerGroup("default")).partitionsToOffsetAndMetadata().get();
+            assertThat(offsets.keySet()).noneMatch(tp -> tp.topic().equals(topics.jobs("default")));
+        }
+        assertThat(recordsIn(topics.jobs("default"))).isEqualTo(1);
+    }
+}

@@ -1,0 +1,58 @@
+package io.evalpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.evalpipe.worker.TestModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, in-process: an embedded KRaft broker, the aggregator, two workers on
+ * real llama.cpp with the synthetic model, 20 prompts, and the report checked against its own CSV.
+ */
+class EndToEndIT {
+    static final Path ROOT = Path.of(System.getProperty("evalpipe.root", ".."));
+
+    @TempDir
+    Path reports;
+
+    /** Runs `evalctl run` with the test model and returns the single report folder it wrote. */
+    static Path runAndFindReport(Path reports, String... extra) throws Exception {
+        StringWriter err = new StringWriter();
+        List<String> args = new java.util.ArrayList<>(List.of("run",
+                "--prompts", ROOT.resolve("prompts/interview_chat_20.jsonl").toString(),
+                "--schema", ROOT.resolve("schemas/interview_chat.schema.json").toString(),
+                "--model", TestModels.tiny().toString(),
+                "--workers", "2",
+                "--max-tokens", "64",
+                "--reports", reports.toString()));
+        args.addAll(List.of(extra));
+        int code = EvalCtl.execute(new PrintWriter(err, true), args.toArray(String[]::new));
+        assertThat(code).as("exit code; stderr: %s", err).isZero();
+        try (Stream<Path> dirs = Files.list(reports)) {
+            List<Path> found = dirs.filter(Files::isDirectory).toList();
+            assertThat(found).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    @Test
+    void shouldEvaluateTwentyPromptsWithTwoWorkersAndWriteAConsistentReport() throws Exception {
+        Path report = runAndFindReport(reports);
+
+        assertThat(report.resolve("report.md")).exists();
+        ReportChecks.assertSummaryMatchesCsv(report, 20);
+        List<CSVRecord> rows = ReportChecks.readCsv(report);
+        assertThat(ReportChecks.column(rows, "status")).allMatch(s -> List.of("pass", "fail", "error").contains(s));
+        assertThat(ReportChecks.column(rows, "worker_id")).as("both workers took jobs").contains("local-1", "local-2");
+        assertThat(ReportChecks.summary(report).get("synthetic_model").asBoolean()).isTrue();
+        assertThat(Files.readString(report.resolve("report.md"))).contains("synthetic").contains("R-7");
+    }
+}

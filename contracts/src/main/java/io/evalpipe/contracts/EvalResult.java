@@ -1,0 +1,50 @@
+package io.evalpipe.contracts;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The outcome of one job, with its timings. Latencies are measured on the worker with a monotonic
+ * clock and follow vLLM's definitions: TTFT from request start to first token, E2E from request
+ * start to last token, TPOT = (E2E - TTFT) / (completionTokens - 1).
+ *
+ * @param failureReason    null on pass; otherwise one of {@link FailureReason}'s wire names
+ * @param validationErrors each schema violation as "pointer: keyword: message"
+ * @param finishReason     {@code stop} (end of sequence or a stop string), {@code length}
+ *                         (max tokens reached), {@code timeout} or {@code error}
+ * @param ttftMs           null when no token was produced
+ * @param tpotMs           null when fewer than two tokens were produced
+ * @param queueWaitMs      from the job's enqueue time to the worker picking it up (wall clocks of
+ *                         two machines: only as good as their clock sync)
+ * @param notes            facts a reader of the verdict should know, e.g. that the JSON was salvaged
+ *                         from prose or that a requested grammar could not be applied
+ * @param pool             the worker pool that ran the job
+ * @param lineage          engine, backend and model that produced it; null for a rejected job
+ */
+public record EvalResult(
+        int schemaVersion,
+        String runId,
+        String promptId,
+        String workerId,
+        ResultStatus status,
+        String failureReason,
+        String output,
+        List<String> validationErrors,
+        String finishReason,
+        int promptTokens,
+        int completionTokens,
+        Double ttftMs,
+        Double e2eMs,
+        Double tpotMs,
+        Double queueWaitMs,
+        Instant startedAt,
+        Instant finishedAt,
+        List<String> notes,
+        String pool,
+        Lineage lineage) {
+
+    public EvalResult {
+        validationErrors = validationErrors == null ? List.of() : List.copyOf(validationErrors);
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+}

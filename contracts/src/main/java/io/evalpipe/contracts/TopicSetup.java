@@ -1,0 +1,69 @@
+package io.evalpipe.contracts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the pipeline's topics when they are missing. Every role calls it at start, so any of them
+ * may come up first; creating an existing topic is not an error.
+ */
+public final class TopicSetup {
+
+    /** Manifests and results must have the same count: the aggregator joins them by run id. */
+    public static final int RUN_PARTITIONS = 3;
+
+    private TopicSetup() {}
+
+    /**
+     * @param jobPartitions upper bound on how many worker slots of one pool can work at once
+     */
+    public static void ensureTopics(Admin admin, Topics topics, String pool, int jobPartitions, short replication) {
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(topics.manifests(), RUN_PARTITIONS, replication));
+        wanted.add(new NewTopic(topics.results(), RUN_PARTITIONS, replication));
+        // One summary per run, and later runs are looked up by id: keep only the latest per key.
+        wanted.add(new NewTopic(topics.reports(), 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(topics.deadLetters(), 1, replication));
+        if (pool != null) {
+            wanted.add(new NewTopic(topics.jobs(pool), jobPartitions, replication));
+        }
+        create(admin, wanted);
+    }
+
+    private static void create(Admin admin, List<NewTopic> wanted) {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        admin.createTopics(missing).values().forEach((name, future) -> {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating " + name, e);
+            } catch (ExecutionException e) {
+                // Another role created it between our list and our create: that is the goal anyway.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        });
+    }
+}

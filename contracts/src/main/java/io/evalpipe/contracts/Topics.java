@@ -1,0 +1,47 @@
+package io.evalpipe.contracts;
+
+/**
+ * Every topic name the pipeline uses, in one place. A prefix lets tests (and teams sharing a
+ * cluster) run side by side without seeing each other's messages.
+ *
+ * <pre>
+ *   producer --(manifest, jobs)--> {prefix}.manifests, {prefix}.jobs.{pool}
+ *   worker   --(results)---------> {prefix}.results      (poison jobs -> {prefix}.dlq)
+ *   aggregator reads manifests + results --(run summaries)--> {prefix}.reports
+ * </pre>
+ */
+public record Topics(String prefix) {
+
+    public static final Topics DEFAULT = new Topics("eval");
+    public static final String DEFAULT_POOL = "default";
+
+    /** Keyed by run id; one record per run. */
+    public String manifests() {
+        return prefix + ".manifests";
+    }
+
+    /** Keyed by run id, so all of a run's jobs can be spread by prompt but traced by run. */
+    public String jobs(String pool) {
+        return prefix + ".jobs." + pool;
+    }
+
+    /** Keyed by run id, co-partitioned with manifests so the aggregator joins them locally. */
+    public String results() {
+        return prefix + ".results";
+    }
+
+    /** Keyed by run id; the aggregator's announcement that a run's report is written. */
+    public String reports() {
+        return prefix + ".reports";
+    }
+
+    /** The consumer group of a pool's workers: they share its jobs, and only its jobs. */
+    public String workerGroup(String pool) {
+        return prefix + ".workers." + pool;
+    }
+
+    /** Jobs that could not be run, with the reason in a header. */
+    public String deadLetters() {
+        return prefix + ".dlq";
+    }
+}

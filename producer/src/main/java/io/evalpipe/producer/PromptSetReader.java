@@ -1,0 +1,220 @@
+package io.evalpipe.producer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.evalpipe.contracts.ChatMessage;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Ids;
+import io.evalpipe.contracts.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a JSONL prompt file and checks every line before anything is enqueued: one bad line must
+ * stop the whole set, because a run with a silently skipped prompt reports a wrong pass rate.
+ *
+ * <pre>{"id": "IQ-01", "messages": [{"role": "user", "content": "..."}], "params": {"max_tokens": 128}}</pre>
+ */
+public final class PromptSetReader {
+
+    /** Far above the 20-200 prompts a run has; a bigger file is almost certainly the wrong file. */
+    public static final int MAX_PROMPTS = 10_000;
+    public static final long MAX_BYTES = 64L * 1024 * 1024;
+
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    private static final Set<String> FIELDS = Set.of("id", "messages", "params");
+
+    private PromptSetReader() {}
+
+    public static PromptSet read(Path file) throws PromptFileException {
+        byte[] bytes = readBytes(file);
+        String text = decodeUtf8(file, bytes);
+        List<Prompt> prompts = new ArrayList<>();
+        Map<String, Integer> lineOfId = new HashMap<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            Prompt prompt = parseLine(file, lineNo, lines[i]);
+            Integer earlier = lineOfId.putIfAbsent(prompt.id(), lineNo);
+            if (earlier != null) {
+                throw new PromptFileException(file, lineNo, "duplicate prompt id '" + prompt.id() + "' (first on line " + earlier + ")");
+            }
+            prompts.add(prompt);
+            if (prompts.size() > MAX_PROMPTS) {
+                throw new PromptFileException(file, lineNo, "more than " + MAX_PROMPTS + " prompts");
+            }
+        }
+        if (prompts.isEmpty()) {
+            throw new PromptFileException(file, 0, "no prompts in file");
+        }
+        return new PromptSet(baseName(file), file, sha256(bytes), prompts);
+    }
+
+    private static byte[] readBytes(Path file) throws PromptFileException {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new PromptFileException(file, 0, "file is " + size + " bytes, over the limit of " + MAX_BYTES);
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new PromptFileException(file, 0, "no such file");
+        } catch (IOException e) {
+            throw new PromptFileException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static String decodeUtf8(Path file, byte[] bytes) throws PromptFileException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new PromptFileException(file, firstBadUtf8Line(bytes), "not valid UTF-8");
+        }
+    }
+
+    private static int firstBadUtf8Line(byte[] bytes) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, start, i - start));
+                } catch (CharacterCodingException e) {
+                    return line;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static Prompt parseLine(Path file, int lineNo, String line) throws PromptFileException {
+        JsonNode node;
+        try {
+            node = Json.STRICT.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new PromptFileException(file, lineNo, "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new PromptFileException(file, lineNo, "expected a JSON object");
+        }
+        for (var names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new PromptFileException(file, lineNo, "unknown field '" + name + "' (allowed: id, messages, params)");
+            }
+        }
+        String id = requireText(file, lineNo, node, "id");
+        if (!Ids.isSafe(id)) {
+            throw new PromptFileException(file, lineNo, "id '" + id + "' must be 1-128 characters of [A-Za-z0-9._-]");
+        }
+        List<ChatMessage> messages = parseMessages(file, lineNo, node.get("messages"));
+        GenerationParams params = parseParams(file, lineNo, node.get("params"));
+        return new Prompt(id, messages, params);
+    }
+
+    private static String requireText(Path file, int lineNo, JsonNode node, String field) throws PromptFileException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new PromptFileException(file, lineNo, "missing field '" + field + "'");
+        }
+        if (!value.isTextual()) {
+            throw new PromptFileException(file, lineNo, "field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    private static List<ChatMessage> parseMessages(Path file, int lineNo, JsonNode array) throws PromptFileException {
+        if (array == null || array.isNull()) {
+            throw new PromptFileException(file, lineNo, "missing field 'messages'");
+        }
+        if (!array.isArray() || array.isEmpty()) {
+            throw new PromptFileException(file, lineNo, "'messages' must be a non-empty array");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode m = array.get(i);
+            String where = "messages[" + i + "]";
+            if (!m.isObject()) {
+                throw new PromptFileException(file, lineNo, where + " must be an object");
+            }
+            String role = m.path("role").asText(null);
+            if (role == null || !ROLES.contains(role)) {
+                throw new PromptFileException(file, lineNo, where + ".role must be one of system, user, assistant");
+            }
+            JsonNode content = m.get("content");
+            if (content == null || !content.isTextual() || content.asText().isBlank()) {
+                throw new PromptFileException(file, lineNo, where + ".content must be a non-empty string");
+            }
+            if (m.size() != 2) {
+                throw new PromptFileException(file, lineNo, where + " may only have 'role' and 'content'");
+            }
+            messages.add(new ChatMessage(role, content.asText()));
+        }
+        if (!"user".equals(messages.get(messages.size() - 1).role())) {
+            throw new PromptFileException(file, lineNo, "the last message must be the user's: the model answers it");
+        }
+        return messages;
+    }
+
+    private static GenerationParams parseParams(Path file, int lineNo, JsonNode node) throws PromptFileException {
+        if (node == null || node.isNull()) {
+            return GenerationParams.NONE;
+        }
+        if (!node.isObject()) {
+            throw new PromptFileException(file, lineNo, "'params' must be an object");
+        }
+        GenerationParams params;
+        try {
+            params = Json.STRICT.treeToValue(node, GenerationParams.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new PromptFileException(file, lineNo, "unknown parameter '" + e.getPropertyName()
+                    + "' (allowed: max_tokens, temperature, top_p, top_k, repeat_penalty, seed, stop, timeout_ms, output_mode)");
+        } catch (JsonProcessingException e) {
+            throw new PromptFileException(file, lineNo, "bad 'params': " + e.getOriginalMessage());
+        }
+        String problem = ParamChecks.problem(params);
+        if (problem != null) {
+            throw new PromptFileException(file, lineNo, "params." + problem);
+        }
+        return params;
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+}

@@ -1,0 +1,109 @@
+package io.evalpipe.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Job;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.TopicSetup;
+import io.evalpipe.contracts.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The producer against a real (embedded, KRaft) broker. */
+class RunProducerIT {
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private Properties kafka() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        return p;
+    }
+
+    @Test
+    void shouldEnqueueTheManifestAndEveryJobWithMergedParams() throws Exception {
+        Topics topics = new Topics("t-" + UUID.randomUUID());
+        try (Admin admin = Admin.create(kafka())) {
+            TopicSetup.ensureTopics(admin, topics, "cpu", 4, (short) 1);
+        }
+        Path file = dir.resolve("three.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"one\"}], \"params\": {\"max_tokens\": 16}}",
+                "{\"id\": \"b\", \"messages\": [{\"role\": \"user\", \"content\": \"two\"}]}",
+                "{\"id\": \"c\", \"messages\": [{\"role\": \"user\", \"content\": \"three\"}]}"));
+        GenerationParams runParams = GenerationParams.DEFAULTS.overriddenBy(
+                new GenerationParams(64, 0.0, null, null, null, 7L, null, null, "schema"));
+        Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+        RunManifest manifest = new RunProducer(kafka(), topics, clock)
+                .enqueue("three-run", PromptSetReader.read(file), "three", "cpu", runParams, null, Duration.ofMinutes(5));
+
+        List<ConsumerRecord<String, byte[]>> jobs = readAll(topics.jobs("cpu"), 3);
+        List<ConsumerRecord<String, byte[]>> manifests = readAll(topics.manifests(), 1);
+        RunManifest sent = Messages.MANIFEST.deserializer().deserialize(null, manifests.get(0).value());
+        assertThat(sent).isEqualTo(manifest);
+        assertThat(sent.promptIds()).containsExactly("a", "b", "c");
+        assertThat(sent.deadlineMs()).isEqualTo(300_000L);
+        List<Job> decoded = jobs.stream().map(r -> Messages.JOB.deserializer().deserialize(null, r.value())).toList();
+        assertThat(decoded).extracting(Job::promptId).containsExactlyInAnyOrder("a", "b", "c");
+        Job a = decoded.stream().filter(j -> j.promptId().equals("a")).findFirst().orElseThrow();
+        assertThat(a.params().maxTokens()).as("the prompt's own max_tokens wins").isEqualTo(16);
+        assertThat(a.params().seed()).as("the run's seed fills the rest").isEqualTo(7L);
+        assertThat(a.params().outputMode()).isEqualTo("schema");
+        assertThat(a.enqueuedAt()).isEqualTo(clock.instant());
+    }
+
+    /** Reads a topic from the start with read_committed, until {@code expected} records arrived. */
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+        Properties p = kafka();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= expected;
+            });
+        }
+        assertThat(out).hasSize(expected);
+        return out;
+    }
+}
