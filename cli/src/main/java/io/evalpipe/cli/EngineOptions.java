@@ -1,17 +1,37 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.contracts.ModelInfo;
+import io.evalpipe.worker.engine.InferenceEngine;
 import io.evalpipe.worker.engine.LlamaCppEngine;
 import io.evalpipe.worker.engine.LlamaCppOptions;
+import io.evalpipe.worker.engine.OpenAiEngine;
+import io.evalpipe.worker.engine.OpenAiOptions;
 import io.evalpipe.worker.model.ModelFileException;
 import io.evalpipe.worker.model.SyntheticModel;
 import io.evalpipe.worker.validate.InvalidSchemaException;
 import io.evalpipe.worker.validate.ReplyValidator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** What a worker runs and how it judges: the model, its threads and slots, the schema. */
+/** What a worker runs and how it judges: the engine and model, threads and slots, the schema. */
 final class EngineOptions {
+    @Option(names = "--engine", defaultValue = "llamacpp", paramLabel = "llamacpp|openai",
+            description = "llamacpp: in-process llama.cpp on --model; openai: an OpenAI-compatible server (llama-server, vLLM, Ollama) at --endpoint. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--model", paramLabel = "FILE.gguf", description = "The GGUF model (engine llamacpp).")
+    Path model;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "Base URL of the server (engine openai), e.g. http://127.0.0.1:8080/v1.")
+    String endpoint;
+
+    @Option(names = "--model-name", paramLabel = "NAME", description = "Model name the server knows (engine openai).")
+    String modelName;
+
+    @Option(names = "--api-key-env", defaultValue = "OPENAI_API_KEY", paramLabel = "VAR",
+            description = "Environment variable holding the server's API key, if it needs one (engine openai). Default: ${DEFAULT-VALUE}.")
+    String apiKeyEnv;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Inference threads. Default: cores - 1, at least 1 (using every core slows small models).")
     Integer threads;
@@ -32,6 +52,9 @@ final class EngineOptions {
             description = "strict: the whole reply must be the JSON; salvage: take the first JSON object in it. Default: ${DEFAULT-VALUE}.")
     String validation;
 
+    /** An engine ready to serve, and the model it serves as the reports will name it. */
+    record Opened(InferenceEngine engine, ModelInfo model) {}
+
     ReplyValidator validator() {
         try {
             return ReplyValidator.fromFile(schema);
@@ -48,18 +71,45 @@ final class EngineOptions {
         };
     }
 
-    /**
-     * Loads the model, or stops the command with exit 3 and one line saying why.
-     *
-     * @param workersSharing how many workers of this process share the model: each needs its own slots
-     */
-    LlamaCppEngine load(Path model, int workersSharing) {
-        if (!Files.isRegularFile(model)) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "model file " + model + " does not exist");
+    /** Fails with exit 2 on contradicting options, before anything is loaded or started. */
+    void check(boolean modelOptional) {
+        if (parallel < 1) {
+            throw new CliException(ExitCode.USAGE, "--parallel must be at least 1");
         }
+        switch (engine) {
+            case "llamacpp" -> {
+                if (model == null && !modelOptional) {
+                    throw new CliException(ExitCode.USAGE, "--model is required with --engine llamacpp");
+                }
+            }
+            case "openai" -> {
+                if (endpoint == null || modelName == null) {
+                    throw new CliException(ExitCode.USAGE, "--engine openai needs --endpoint and --model-name");
+                }
+            }
+            default -> throw new CliException(ExitCode.USAGE, "--engine must be llamacpp or openai, got '" + engine + "'");
+        }
+    }
+
+    /**
+     * Loads the model (or connects nothing yet, for a server), or stops the command with exit 3 and
+     * one line saying why. Without --model, `run` uses the synthetic model.
+     *
+     * @param workersSharing how many workers of this process share the engine: each needs its own slots
+     */
+    Opened open(int workersSharing) {
+        if (engine.equals("openai")) {
+            String key = System.getenv(apiKeyEnv);
+            OpenAiOptions options = OpenAiOptions.of(endpoint, modelName);
+            return new Opened(new OpenAiEngine(key == null || key.isBlank() ? options : options.withApiKey(key)),
+                    new ModelInfo(modelName, null, 0, false));
+        }
+        Path file = model != null ? model : defaultModel();
+        ModelInfo info = ProduceCommand.describe(file);
         try {
-            return LlamaCppEngine.load(model, new LlamaCppOptions(
+            LlamaCppEngine llm = LlamaCppEngine.load(file, new LlamaCppOptions(
                     threads != null ? threads : LlamaCppOptions.defaultThreads(), contextSize, parallel * workersSharing, 0));
+            return new Opened(llm, info);
         } catch (ModelFileException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
         }

@@ -49,10 +49,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prompts", required = true, paramLabel = "FILE.jsonl", description = "Prompt set, one JSON prompt per line.")
     Path prompts;
 
-    @Option(names = "--model", paramLabel = "FILE.gguf",
-            description = "GGUF model to evaluate. Default: a synthetic tiny model (meaningless replies), generated once into ~/.cache/evalpipe.")
-    Path model;
-
     @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
             description = "Worker instances in this process; they share one loaded model. Default: ${DEFAULT-VALUE}.")
     int workers;
@@ -78,10 +74,9 @@ final class RunCommand implements Callable<Integer> {
         // Input first: a bad prompt file or option must fail before anything is started.
         PromptSet set = ProduceCommand.readPrompts(prompts);
         var params = generation.params();
+        engine.check(true);
         var validator = engine.validator();
         var mode = engine.validationMode();
-        Path modelFile = model != null ? model : EngineOptions.defaultModel();
-        ModelInfo modelInfo = ProduceCommand.describe(modelFile);
         String suiteName = suite != null ? suite : set.name();
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
         PrintStream err = System.err;
@@ -100,8 +95,10 @@ final class RunCommand implements Callable<Integer> {
             Topics topics = kafka.topics();
             Pipeline.ensureTopics(props, topics, pool, Math.max(8, workers * engine.parallel));
 
-            err.println("Loading model " + modelFile + (modelInfo.synthetic() ? " (synthetic: replies are meaningless)" : "") + "...");
-            InferenceEngine llm = engine.load(modelFile, workers);
+            err.println("Loading model " + (engine.model != null ? engine.model : "(synthetic default)") + "...");
+            EngineOptions.Opened opened = engine.open(workers);
+            InferenceEngine llm = opened.engine();
+            ModelInfo modelInfo = opened.model();
             toClose.add(0, llm);
 
             KafkaStreams aggregator = Pipeline.startAggregator(props, topics, "evalpipe-run-" + runId, stateDir, reports, null, runId);

@@ -1,10 +1,10 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.worker.HealthServer;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.engine.InferenceEngine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,9 +20,6 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.gguf", description = "The GGUF model to serve.")
-    Path model;
-
     @Option(names = "--pool", defaultValue = "default", description = "Worker pool: its own job topic and consumer group. Default: ${DEFAULT-VALUE}.")
     String pool;
 
@@ -32,20 +29,45 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "8", description = "Job partitions to create if the pool's topic is missing. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "Serve GET /health (200 ready, 503 loading/stopping/error) on this port. Default: off.")
+    Integer healthPort;
+
+    @Option(names = "--health-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
+            description = "Address the health endpoint binds to. Default: ${DEFAULT-VALUE}.")
+    String healthHost;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
+        engine.check(false);
         var validator = engine.validator();
         var mode = engine.validationMode();
-        // The model is checked and loaded before the first poll: a bad model file must not take (and stall) a job.
-        String sha256 = ProduceCommand.describe(model).sha256();
-        try (InferenceEngine llm = engine.load(model, 1)) {
-            Pipeline.ensureTopics(props, kafka.topics(), pool, partitions);
-            Worker worker = Pipeline.newWorker(props, kafka.topics(), pool, workerId != null ? workerId : defaultWorkerId(),
-                    engine.parallel, llm, sha256, validator, mode);
-            Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
-            worker.run();
-            return worker.failed() ? ExitCode.INFRASTRUCTURE : ExitCode.OK;
+        HealthServer health = healthPort == null ? null : HealthServer.start(healthHost, healthPort);
+        try {
+            // The model is checked and loaded before the first poll: a bad model file must not take (and stall) a job.
+            EngineOptions.Opened opened = engine.open(1);
+            try (InferenceEngine llm = opened.engine()) {
+                Pipeline.ensureTopics(props, kafka.topics(), pool, partitions);
+                Worker worker = Pipeline.newWorker(props, kafka.topics(), pool, workerId != null ? workerId : defaultWorkerId(),
+                        engine.parallel, llm, opened.model().sha256(), validator, mode);
+                if (health != null) {
+                    worker.onStatus(health::set);
+                }
+                // SIGTERM: finish the jobs in hand and commit them, so nothing is redone or lost.
+                Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
+                worker.run();
+                return worker.failed() ? ExitCode.INFRASTRUCTURE : ExitCode.OK;
+            }
+        } catch (CliException e) {
+            if (health != null) {
+                health.set(HealthServer.Status.ERROR, e.getMessage());
+            }
+            throw e;
+        } finally {
+            if (health != null) {
+                health.close();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +57,7 @@ public final class Worker implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile BiConsumer<HealthServer.Status, String> statusListener = (status, detail) -> { };
 
     private record Finished(TopicPartition partition, long offset) {}
 
@@ -67,6 +69,12 @@ public final class Worker implements Runnable, AutoCloseable {
         this.slots = slots;
         this.runner = runner;
         this.poison = new PoisonHandler(topics, workerId, pool);
+    }
+
+    /** Told when the worker starts taking jobs, stops, or fails; set before {@link #run}. */
+    public Worker onStatus(BiConsumer<HealthServer.Status, String> listener) {
+        this.statusListener = listener;
+        return this;
     }
 
     static Properties consumerConfig(Properties kafka, String group, String workerId) {
@@ -113,6 +121,7 @@ public final class Worker implements Runnable, AutoCloseable {
             consumer = c;
             c.subscribe(List.of(topics.jobs(pool)), new Rebalance());
             log.info("Worker {} ready: pool {}, {} slot(s), topic {}", workerId, pool, slots, topics.jobs(pool));
+            statusListener.accept(HealthServer.Status.READY, workerId);
             while (running) {
                 try {
                     pollOnce(c, producer, generations);
@@ -171,6 +180,7 @@ public final class Worker implements Runnable, AutoCloseable {
             }
             failed = true;
             running = false;
+            statusListener.accept(HealthServer.Status.ERROR, "cannot publish results");
             return false;
         }
     }
@@ -207,6 +217,9 @@ public final class Worker implements Runnable, AutoCloseable {
     /** Asks the loop to stop after the jobs in hand; returns when it has. */
     @Override
     public void close() {
+        if (running) {
+            statusListener.accept(HealthServer.Status.STOPPING, "finishing jobs in hand");
+        }
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -67,9 +69,12 @@ import org.slf4j.LoggerFactory;
  *       decoded token, end-of-generation included) or the re-tokenized count reaches max tokens.
  * </ul>
  *
- * <p>Lifecycle: load one engine per process and share it. {@link #close} frees little: the binding
- * neither joins its native thread nor reliably frees the model, and that thread keeps the JVM
- * alive, so a program that used this engine ends with {@link System#exit}.
+ * <p>Lifecycle: load one engine per process and share it. Two models loaded in one process are
+ * not reliably isolated by the binding: after one had served sampled requests, the other's greedy
+ * replies changed in about one run in four (measured with the same file loaded twice), so a second
+ * load logs a warning. {@link #close} frees little: the binding neither joins its native thread nor
+ * reliably frees the model, and that thread keeps the JVM alive, so a program that used this engine
+ * ends with {@link System#exit}.
  */
 public final class LlamaCppEngine implements InferenceEngine {
 
@@ -80,6 +85,9 @@ public final class LlamaCppEngine implements InferenceEngine {
     /** The binding's request map, for {@code json_schema}; null when this binding has no such field. */
     private static final Field REQUEST_FIELDS = requestFields();
 
+    /** Engines loaded and not closed in this process; more than one is unsafe, see the class comment. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
     private final LlamaModel model;
     private final GgufFile file;
     private final LlamaCppOptions options;
@@ -87,7 +95,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     private final boolean addsBos;
     private final Semaphore slots;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /** Schema text to its compact form, or to a failure reason; schemas are few and reused. */
     private final Map<String, SchemaState> schemas = new ConcurrentHashMap<>();
 
@@ -143,6 +151,10 @@ public final class LlamaCppEngine implements InferenceEngine {
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ": " + e.getMessage(), e);
         }
         long loadMillis = (System.nanoTime() - t0) / 1_000_000;
+        if (OPEN.getAndIncrement() > 0) {
+            log.warn("Another llama.cpp model is already loaded in this process: the binding does not isolate "
+                    + "them reliably and replies may change; load one model per process and share its engine");
+        }
         log.info("Loaded {} ({}, {} parameters{}) in {} ms: {} threads, {} slot(s) of {} tokens",
                 gguf.name(), gguf.architecture(), gguf.parameterCount(), gguf.isSynthetic() ? ", synthetic" : "",
                 loadMillis, options.threads(), options.parallel(), options.contextSize());
@@ -212,11 +224,14 @@ public final class LlamaCppEngine implements InferenceEngine {
      *
      * <p>A {@code timeoutMs} of 0 or less means no limit. Fields the request leaves null take
      * {@link GenerationParams#DEFAULTS}. A prompt that does not fit a slot's context is refused
-     * rather than passed on: llama.cpp would silently drop its middle.
+     * rather than passed on: llama.cpp would silently drop part of it and answer anyway.
      */
     @Override
     public Completion complete(CompletionRequest request) throws InferenceException {
         GenerationParams p = GenerationParams.DEFAULTS.overriddenBy(request.params());
+        if (p.maxTokens() < 1) {
+            throw new InferenceException("maxTokens must be at least 1, not " + p.maxTokens());
+        }
         String prompt = renderPrompt(request.messages());
         int promptTokens = promptTokens(prompt);
         if (promptTokens >= options.contextSize()) {
@@ -235,7 +250,7 @@ public final class LlamaCppEngine implements InferenceEngine {
             if (!acquireSlot(deadline)) {
                 long e2e = System.nanoTime() - start;
                 log.debug("Timed out after {} ms waiting for a free slot", e2e / 1_000_000);
-                return new Completion("", promptTokens, 0, FinishReason.TIMEOUT, null, e2e, schema != null);
+                return new Completion("", promptTokens, 0, FinishReason.TIMEOUT, null, e2e, false);
             }
             try {
                 g = generate(prompt, p, schema, start, deadline);
@@ -383,7 +398,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     }
 
     private void ensureOpen() throws InferenceException {
-        if (closed) {
+        if (closed.get()) {
             throw new InferenceException("The llama.cpp engine is closed");
         }
     }
@@ -394,10 +409,10 @@ public final class LlamaCppEngine implements InferenceEngine {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        OPEN.decrementAndGet();
         lifecycle.writeLock().lock();
         try {
             model.close();

@@ -54,12 +54,16 @@ final class GgmlType {
 
     private GgmlType() {}
 
-    /** Bytes the tensor's data takes, or -1 when the type is unknown to this table. */
+    /**
+     * Bytes the tensor's data takes, or -1 when the type is unknown to this table.
+     *
+     * @throws ArithmeticException when the size does not fit a long (a corrupt shape)
+     */
     static long byteSize(int type, long elements) {
         for (int[] row : SIZES) {
             if (row[0] == type) {
                 long blocks = (elements + row[1] - 1) / row[1];
-                return blocks * row[2];
+                return Math.multiplyExact(blocks, (long) row[2]);
             }
         }
         return -1;

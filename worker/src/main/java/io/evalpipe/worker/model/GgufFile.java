@@ -229,12 +229,12 @@ public final class GgufFile {
             long dataOffset = GgufWriter.align(in.position(), alignment);
             long needed = tensors.isEmpty() ? in.position() : dataOffset;
             for (TensorInfo t : tensors) {
-                long bytes = Math.max(0, t.byteSize()); // an unknown type: check at least where it starts
-                long end = dataOffset + t.offset() + bytes;
-                if (end < 0) {
+                try {
+                    long bytes = Math.max(0, t.byteSize()); // an unknown type: check at least where it starts
+                    needed = Math.max(needed, Math.addExact(Math.addExact(dataOffset, t.offset()), bytes));
+                } catch (ArithmeticException e) {
                     throw new ModelFileException(path, "is corrupt: tensor '" + t.name() + "' ends past 2^63 bytes");
                 }
-                needed = Math.max(needed, end);
             }
             if (needed > size) {
                 throw truncated(path, needed, size);

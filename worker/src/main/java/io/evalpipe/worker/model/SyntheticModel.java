@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *       included, tokenizes (without the 256 {@code <0xXX>} tokens llama.cpp fails on a newline
  *       with {@code _Map_base::at}). Common English words, every ▁-prefix of them (so SentencePiece
  *       merges can reach the whole word), printable ASCII and JSON punctuation are single pieces.
- *   <li>The output rows of control, end-of-generation and byte tokens are zero while the others
- *       give logits of spread about 4: decoding picks readable pieces, always valid UTF-8, and the
+ *   <li>The output rows of control tokens (end of turn included), byte tokens and word fragments
+ *       are zero while the others give logits of spread about 4: decoding picks whole words and
+ *       punctuation, always valid UTF-8, re-tokenizing a reply gives back its token count, and the
  *       model never ends a reply by itself, so a reply runs to max tokens unless a stop string or a
  *       grammar ends it. That makes length and timing tests predictable.
  *   <li>It carries a ChatML Jinja template, so chat rendering goes through the same code as for a

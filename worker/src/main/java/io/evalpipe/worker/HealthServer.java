@@ -1,0 +1,83 @@
+package io.evalpipe.worker;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /health}: {@code 200 {"status":"ready"}} once the worker takes jobs, {@code 503} while
+ * it is loading its model or after it failed. Orchestrators (Docker healthchecks, Kubernetes probes)
+ * route work by it; the same states go to the log.
+ */
+public final class HealthServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+
+    /** The worker's life: it never goes back from ready to loading. */
+    public enum Status { LOADING, READY, STOPPING, ERROR }
+
+    private final HttpServer server;
+    private volatile Status status = Status.LOADING;
+    private volatile String detail = "";
+
+    private HealthServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** @param port 0 picks a free port */
+    public static HealthServer start(String host, int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            HealthServer health = new HealthServer(server);
+            server.createContext("/health", exchange -> {
+                Status s = health.status;
+                byte[] body = ("{\"status\":\"" + s.name().toLowerCase() + "\""
+                        + (health.detail.isEmpty() ? "" : ",\"detail\":\"" + jsonEscape(health.detail) + "\"") + "}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(s == Status.READY ? 200 : 503, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "health-http");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            log.info("Health endpoint on http://{}:{}/health", host, health.port());
+            return health;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the health port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public void set(Status status, String detail) {
+        this.status = status;
+        this.detail = detail == null ? "" : detail;
+        log.info("Worker status: {}{}", status.name().toLowerCase(), detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,43 @@
+package io.evalpipe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(HealthServer health) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswer503WhileLoadingAnd200OnceReady() throws Exception {
+        try (HealthServer health = HealthServer.start("127.0.0.1", 0)) {
+            HttpResponse<String> loading = get(health);
+            assertThat(loading.statusCode()).isEqualTo(503);
+            assertThat(loading.body()).isEqualTo("{\"status\":\"loading\"}");
+
+            health.set(HealthServer.Status.READY, "w1");
+            HttpResponse<String> ready = get(health);
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"detail\":\"w1\"}");
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithTheReasonAfterAnError() throws Exception {
+        try (HealthServer health = HealthServer.start("127.0.0.1", 0)) {
+            health.set(HealthServer.Status.ERROR, "model file \"m.gguf\" is truncated");
+
+            HttpResponse<String> r = get(health);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("{\"status\":\"error\",\"detail\":\"model file \\\"m.gguf\\\" is truncated\"}");
+        }
+    }
+}
