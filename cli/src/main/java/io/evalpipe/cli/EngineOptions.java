@@ -4,6 +4,7 @@ import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.worker.engine.InferenceEngine;
 import io.evalpipe.worker.engine.LlamaCppEngine;
 import io.evalpipe.worker.engine.LlamaCppOptions;
+import io.evalpipe.worker.engine.NativeBackend;
 import io.evalpipe.worker.engine.OpenAiEngine;
 import io.evalpipe.worker.engine.OpenAiOptions;
 import io.evalpipe.worker.model.ModelFileException;
@@ -44,6 +45,28 @@ final class EngineOptions {
             description = "Context window per slot, in tokens. Default: ${DEFAULT-VALUE}.")
     int contextSize;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu",
+            description = "Where llama.cpp runs. gpu needs a GPU build of the native library (--native-lib); it is refused otherwise, never silently run on the CPU. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--cpu-range", paramLabel = "LO-HI",
+            description = "Pin inference threads to cores LO..HI (strict placement); --threads must not exceed the range.")
+    String cpuRange;
+
+    @Option(names = "--gpu-layers", defaultValue = "0", paramLabel = "N",
+            description = "Layers to offload to the GPU (999: all). Default: ${DEFAULT-VALUE}.")
+    int gpuLayers;
+
+    @Option(names = "--main-gpu", paramLabel = "I", description = "GPU index for the model when it is not split.")
+    Integer mainGpu;
+
+    @Option(names = "--devices", paramLabel = "LIST", description = "llama.cpp devices to use, e.g. CUDA0,CUDA1.")
+    String devices;
+
+    @Option(names = "--native-lib", paramLabel = "DIR",
+            description = "Folder with a llama.cpp JNI library to use instead of the jar's (e.g. a CUDA build from scripts/build-cuda-jllama.sh).")
+    Path nativeLib;
+
     @Option(names = "--schema", defaultValue = "schemas/interview_chat.schema.json", paramLabel = "FILE",
             description = "JSON Schema every reply is validated against. Default: ${DEFAULT-VALUE}.")
     Path schema;
@@ -76,6 +99,9 @@ final class EngineOptions {
         if (parallel < 1) {
             throw new CliException(ExitCode.USAGE, "--parallel must be at least 1");
         }
+        if (engine.equals("llamacpp")) {
+            llamaCppOptions(1); // range checks (threads vs cpu range, device) before anything starts
+        }
         switch (engine) {
             case "llamacpp" -> {
                 if (model == null && !modelOptional) {
@@ -104,14 +130,30 @@ final class EngineOptions {
             return new Opened(new OpenAiEngine(key == null || key.isBlank() ? options : options.withApiKey(key)),
                     new ModelInfo(modelName, null, 0, false));
         }
+        LlamaCppOptions options = llamaCppOptions(workersSharing);
         Path file = model != null ? model : defaultModel();
         ModelInfo info = ProduceCommand.describe(file);
+        if (nativeLib != null) {
+            // Read by the binding when it first loads its library, which has not happened yet.
+            System.setProperty(NativeBackend.LIB_PATH_PROPERTY, nativeLib.toAbsolutePath().toString());
+        }
         try {
-            LlamaCppEngine llm = LlamaCppEngine.load(file, new LlamaCppOptions(
-                    threads != null ? threads : LlamaCppOptions.defaultThreads(), contextSize, parallel * workersSharing, 0));
-            return new Opened(llm, info);
-        } catch (ModelFileException e) {
+            return new Opened(LlamaCppEngine.load(file, options), info);
+        } catch (ModelFileException | IllegalStateException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
+        }
+    }
+
+    private LlamaCppOptions llamaCppOptions(int workersSharing) {
+        try {
+            // Pinned without a thread count: one thread per core of the range.
+            int n = threads != null ? threads
+                    : cpuRange != null ? LlamaCppOptions.parseCpuRange(cpuRange)[1] - LlamaCppOptions.parseCpuRange(cpuRange)[0] + 1
+                    : LlamaCppOptions.defaultThreads();
+            return new LlamaCppOptions(n, contextSize,
+                    parallel * workersSharing, gpuLayers, false).withPlacement(device, cpuRange, mainGpu, devices);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
     }
 

@@ -10,6 +10,7 @@ import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
+import io.evalpipe.worker.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -137,6 +138,28 @@ class BadInputIT {
         assertThat(err.toString().lines()).hasSize(1);
         assertThat(err.toString()).contains(corrupt.toString());
         assertNothingConsumed();
+    }
+
+    @Test
+    void shouldRefuseDeviceGpuWithoutAGpuBuildInsteadOfRunningOnTheCpu() throws Exception {
+        enqueueOneJob();
+
+        int code = evalctl("worker", "--model", TestModels.tiny().toString(), "--device", "gpu", "--gpu-layers", "999",
+                "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix,
+                "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString());
+
+        assertThat(code).isEqualTo(ExitCode.INFRASTRUCTURE);
+        assertThat(err.toString()).contains("device gpu asked for, but the llama.cpp library in use has no GPU backend");
+        assertNothingConsumed();
+    }
+
+    @Test
+    void shouldRejectMorePinnedThreadsThanCoresAsUsage() {
+        int code = evalctl("worker", "--model", TestModels.tiny().toString(), "--cpu-range", "0-1", "--threads", "3",
+                "--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix);
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("threads (3) exceed the cores of cpu range 0-1");
     }
 
     private void enqueueOneJob() {

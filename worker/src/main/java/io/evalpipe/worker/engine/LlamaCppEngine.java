@@ -105,9 +105,8 @@ public final class LlamaCppEngine implements InferenceEngine {
         this.model = model;
         this.file = file;
         this.options = options;
-        // "cpu": the binding cannot say which ggml backend it runs, and its Maven Central build is
-        // CPU-only (it ignores gpuLayers with a warning). A GPU build would need another artifact.
-        this.info = new EngineInfo("llamacpp", "cpu", options.threads(), loadMillis);
+        // The binding cannot say which ggml backend it runs; NativeBackend reads the library itself.
+        this.info = new EngineInfo("llamacpp", NativeBackend.detect(), options.threads(), loadMillis);
         this.addsBos = file.getBoolean("tokenizer.ggml.add_bos_token")
                 .orElse("llama".equals(file.getString("tokenizer.ggml.model").orElse("")));
         this.slots = new Semaphore(options.parallel(), true);
@@ -121,6 +120,12 @@ public final class LlamaCppEngine implements InferenceEngine {
      */
     public static LlamaCppEngine load(Path modelPath, LlamaCppOptions options) {
         GgufFile gguf = GgufFile.read(modelPath);
+        String backend = NativeBackend.detect();
+        if ("gpu".equals(options.device()) && !"cuda".equals(backend)) {
+            throw new IllegalStateException("device gpu asked for, but the llama.cpp library in use has no GPU backend"
+                    + " (the stock de.kherud:llama jar is CPU-only): build one with scripts/build-cuda-jllama.sh and"
+                    + " pass its folder with --native-lib");
+        }
         if (REQUEST_FIELDS == null) {
             log.warn("This llama binding has no request field map: JSON schemas go through jsonSchemaToGrammar, "
                     + "which aborts the JVM on a schema llama.cpp cannot convert");
@@ -132,6 +137,17 @@ public final class LlamaCppEngine implements InferenceEngine {
                 .setParallel(options.parallel());
         if (options.gpuLayers() > 0) { // even "0" makes a CPU-only build print a GPU warning
             params.setGpuLayers(options.gpuLayers());
+        }
+        if (options.mainGpu() != null) {
+            params.setMainGpu(options.mainGpu());
+        }
+        if (options.devices() != null) {
+            params.setDevices(options.devices());
+        }
+        if (options.cpuRange() != null) {
+            // Strict placement: one thread per core of the range, so pools on one host do not share cores.
+            params.setCpuRange(options.cpuRange()).setCpuStrict(1)
+                    .setCpuRangeBatch(options.cpuRange()).setCpuStrictBatch(1);
         }
         if (!options.nativeLogging()) {
             params.disableLog();
@@ -155,9 +171,10 @@ public final class LlamaCppEngine implements InferenceEngine {
             log.warn("Another llama.cpp model is already loaded in this process: the binding does not isolate "
                     + "them reliably and replies may change; load one model per process and share its engine");
         }
-        log.info("Loaded {} ({}, {} parameters{}) in {} ms: {} threads, {} slot(s) of {} tokens",
+        log.info("Loaded {} ({}, {} parameters{}) in {} ms on backend {} (device {}{}): {} threads, {} slot(s) of {} tokens",
                 gguf.name(), gguf.architecture(), gguf.parameterCount(), gguf.isSynthetic() ? ", synthetic" : "",
-                loadMillis, options.threads(), options.parallel(), options.contextSize());
+                loadMillis, backend, options.device(), options.cpuRange() == null ? "" : ", cores " + options.cpuRange(),
+                options.threads(), options.parallel(), options.contextSize());
         return new LlamaCppEngine(model, gguf, options, loadMillis);
     }
 

@@ -17,8 +17,15 @@ package io.evalpipe.worker.engine;
  *                      several lines per request, and it cannot be routed to SLF4J: the binding's
  *                      log callback misses the server's messages. Turn it on to see why a model
  *                      fails to load.
+ * @param device        {@code cpu} or {@code gpu}; {@code gpu} is refused unless the loaded native
+ *                      library has a GPU backend (see {@link NativeBackend})
+ * @param cpuRange      pin inference threads to these cores, {@code lo-hi} inclusive (llama.cpp's
+ *                      {@code --cpu-range} with {@code --cpu-strict}); null leaves placement to the OS
+ * @param mainGpu       the GPU for the whole model when not split; null is llama.cpp's default (0)
+ * @param devices       comma-separated llama.cpp device names to use (e.g. {@code CUDA0,CUDA1}); null: all
  */
-public record LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging) {
+public record LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging,
+                              String device, String cpuRange, Integer mainGpu, String devices) {
 
     /** Enough for a system prompt of a few hundred tokens, a chat history and a 256-token reply. */
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
@@ -36,16 +43,44 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
         if (gpuLayers < 0) {
             throw new IllegalArgumentException("gpuLayers must not be negative, not " + gpuLayers);
         }
+        if (!"cpu".equals(device) && !"gpu".equals(device)) {
+            throw new IllegalArgumentException("device must be cpu or gpu, not " + device);
+        }
+        if (cpuRange != null) {
+            int[] range = parseCpuRange(cpuRange);
+            if (threads > range[1] - range[0] + 1) {
+                throw new IllegalArgumentException("threads (" + threads + ") exceed the cores of cpu range " + cpuRange
+                        + ": pinned threads would share cores and run slower");
+            }
+        }
     }
 
-    /** Native logging off. */
+    /** Native logging off, CPU, no pinning. */
     public LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers) {
         this(threads, contextSize, parallel, gpuLayers, false);
+    }
+
+    /** CPU, no pinning. */
+    public LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging) {
+        this(threads, contextSize, parallel, gpuLayers, nativeLogging, "cpu", null, null, null);
+    }
+
+    /** @return {lo, hi} of a {@code lo-hi} core range */
+    public static int[] parseCpuRange(String range) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,4})-(\\d{1,4})").matcher(range);
+        if (!m.matches() || Integer.parseInt(m.group(1)) > Integer.parseInt(m.group(2))) {
+            throw new IllegalArgumentException("cpu range must look like 0-3 (first and last core), not " + range);
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
     /** CPU only, one slot, {@value #DEFAULT_CONTEXT_SIZE} tokens, one core left free, native log off. */
     public static LlamaCppOptions defaults() {
         return new LlamaCppOptions(defaultThreads(), DEFAULT_CONTEXT_SIZE, 1, 0, false);
+    }
+
+    public LlamaCppOptions withPlacement(String device, String cpuRange, Integer mainGpu, String devices) {
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 
     /** {@code availableProcessors - 1}, at least 1. */
@@ -54,22 +89,22 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
     }
 
     public LlamaCppOptions withThreads(int threads) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 
     public LlamaCppOptions withContextSize(int contextSize) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 
     public LlamaCppOptions withParallel(int parallel) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 
     public LlamaCppOptions withGpuLayers(int gpuLayers) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 
     public LlamaCppOptions withNativeLogging(boolean nativeLogging) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
     }
 }

@@ -1,0 +1,54 @@
+package io.evalpipe.worker.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.evalpipe.worker.TestModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeBackendTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFindACudaBackendInANativeLibraryFolder() throws Exception {
+        byte[] filler = new byte[200_000];
+        byte[] marker = "ggml_backend_cuda_init".getBytes(StandardCharsets.US_ASCII);
+        byte[] lib = new byte[filler.length + marker.length + 10];
+        // Straddles the 64 KiB read buffer on purpose: the scan must match across reads.
+        System.arraycopy(marker, 0, lib, 65_530, marker.length);
+        Files.write(dir.resolve("libggml-cuda.so"), lib);
+        Files.write(dir.resolve("libjllama.so"), filler);
+
+        assertThat(NativeBackend.detect(dir)).isEqualTo("cuda");
+    }
+
+    @Test
+    void shouldCallAFolderWithoutCudaCpu() throws Exception {
+        Files.write(dir.resolve("libjllama.so"), "ggml_backend_cpu_init ggml_backend_cud".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(NativeBackend.detect(dir)).isEqualTo("cpu");
+        assertThat(NativeBackend.detect(dir.resolve("missing"))).isEqualTo("cpu");
+    }
+
+    @Test
+    void shouldRefuseDeviceGpuOnTheCpuOnlyLibraryBeforeLoading() {
+        LlamaCppOptions gpu = LlamaCppOptions.defaults().withGpuLayers(999).withPlacement("gpu", null, 0, null);
+
+        assertThatThrownBy(() -> LlamaCppEngine.load(TestModels.tiny(), gpu))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("device gpu asked for, but the llama.cpp library in use has no GPU backend");
+    }
+
+    @Test
+    void shouldRejectPinningMoreThreadsThanCores() {
+        assertThatThrownBy(() -> LlamaCppOptions.defaults().withThreads(4).withPlacement("cpu", "0-1", null, null))
+                .hasMessageContaining("threads (4) exceed the cores of cpu range 0-1");
+        assertThatThrownBy(() -> LlamaCppOptions.parseCpuRange("3-1")).hasMessageContaining("must look like 0-3");
+        assertThat(LlamaCppOptions.parseCpuRange("2-5")).containsExactly(2, 5);
+    }
+}
