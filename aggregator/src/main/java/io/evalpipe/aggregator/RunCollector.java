@@ -67,9 +67,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         } else {
             EvalResult result = event.result();
             String key = resultKey(runId, result.promptId());
-            if (results.get(key) == null) {
-                run = run.withOneMore();
-            }
+            run = results.get(key) == null ? run.withOneMore() : run.withRetry();
             // A redone job's result replaces the earlier one: one result per prompt, never two.
             results.put(key, result);
         }
@@ -80,7 +78,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     }
 
     private void reportIfComplete(String runId, RunProgress run) {
-        RunReport report = collect(run.manifest());
+        RunReport report = collect(run);
         if (report.complete()) {
             emit(runId, run, report);
         }
@@ -96,7 +94,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
             });
         }
         for (KeyValue<String, RunProgress> kv : overdue) {
-            RunReport report = collect(kv.value.manifest());
+            RunReport report = collect(kv.value);
             log.warn("Run {} passed its deadline with {} of {} prompts missing; reporting what arrived",
                     kv.key, report.missing().size(), kv.value.manifest().promptCount());
             emit(kv.key, kv.value, report);
@@ -112,7 +110,8 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         return deadlineMs != null && nowMs >= run.manifest().createdAt().toEpochMilli() + deadlineMs;
     }
 
-    private RunReport collect(RunManifest manifest) {
+    private RunReport collect(RunProgress run) {
+        RunManifest manifest = run.manifest();
         Map<String, EvalResult> byPrompt = new TreeMap<>();
         String prefix = manifest.runId() + "/";
         try (KeyValueIterator<String, EvalResult> it = results.prefixScan(prefix, new StringSerializer())) {
@@ -128,7 +127,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
                 ordered.add(r);
             }
         }
-        return new RunReport(manifest, ordered, missing, missing.isEmpty());
+        return new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried());
     }
 
     private void emit(String runId, RunProgress run, RunReport report) {

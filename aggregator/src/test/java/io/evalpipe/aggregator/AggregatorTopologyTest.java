@@ -105,6 +105,8 @@ class AggregatorTopologyTest {
         assertThat(out.get(0).n()).isEqualTo(2);
         assertThat(out.get(0).passed()).isEqualTo(2);
         assertThat(written.get(0).results()).extracting(EvalResult::promptId).containsExactly("a", "b");
+        assertThat(written.get(0).results().get(0).status()).as("the later result wins").isEqualTo(io.evalpipe.contracts.ResultStatus.PASS);
+        assertThat(written.get(0).retried()).isEqualTo(1);
     }
 
     @Test

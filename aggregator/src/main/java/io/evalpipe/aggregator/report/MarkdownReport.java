@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** report.md: the run for people. Every text that came from outside goes through {@link #cell}. */
 final class MarkdownReport {
@@ -20,7 +21,8 @@ final class MarkdownReport {
     /** Long validation messages would make the failures table unreadable; the CSV has them whole. */
     static final int MAX_CELL_CHARS = 120;
 
-    private static final String NONE = "—";
+    /** Relative links this report writes: a folder and a file name of {@code Ids}' characters. */
+    private static final Pattern SAFE_HREF = Pattern.compile("[A-Za-z0-9._-]+/[A-Za-z0-9._-]+");
 
     private final StringBuilder md = new StringBuilder();
 
@@ -35,10 +37,24 @@ final class MarkdownReport {
             r.line("> **Warning:** " + SYNTHETIC_WARNING);
             r.line("");
         }
-        r.summary(report, f);
-        r.latency(f);
+        r.section("Summary", FigureTables.summary(report, f));
+        r.section("Goodput", FigureTables.goodput(f));
+        r.paragraph(f.goodput().slo().isSet() ? Goodput.DEFINITION
+                : "No SLO set: goodput equals the pass rate. " + Goodput.DEFINITION);
+        r.section("Latency (ms)", FigureTables.latency(f));
+        r.paragraph(FigureTables.DAGGER_NOTE);
+        r.paragraph("Percentiles use " + Percentiles.METHOD + ", as Excel's PERCENTILE.INC does. Population: "
+                + RunFigures.LATENCY_POPULATION);
+        r.section("Decode throughput (tokens/s)", FigureTables.throughput(f));
+        r.paragraph("Definition: " + TokenRate.DEFINITION);
+        r.section("95% intervals", FigureTables.intervals(f));
+        r.paragraph("Rates: " + Wilson.METHOD);
+        r.paragraph("Percentiles: " + Bootstrap.METHOD);
+        r.section("By pool", FigureTables.groups("Pool", f.byPool()));
+        r.section("By worker", FigureTables.groups("Worker", f.byWorker()));
         r.failuresByReason(f.failuresByReason());
         r.failures(report.results());
+        r.outliers(f);
         r.notes(report.results());
         r.missing(report.missing());
         r.parameters(m);
@@ -46,45 +62,52 @@ final class MarkdownReport {
         return r.md.toString();
     }
 
-    private void summary(RunReport report, RunFigures f) {
-        line("## Summary");
+    private void section(String title, Table table) {
+        line("## " + title);
         line("");
-        row("Figure", "Value");
-        line("|---|---:|");
-        row("Suite", cell(report.manifest().suite()));
-        row("Expected prompts", String.valueOf(f.expected()));
-        row("Results (N)", String.valueOf(f.n()));
-        row("Passed", String.valueOf(f.passed()));
-        row("Failed", String.valueOf(f.failed()));
-        row("Errors", String.valueOf(f.errors()));
-        row("Missing", String.valueOf(report.missing().size()));
-        row("Pass rate (of N)", percent(f.passRate()));
-        row("Pass rate (of expected)", percent(f.passRateOfExpected()));
-        row("Complete", report.complete() ? "yes" : "no");
+        table(table);
         line("");
     }
 
-    private void latency(RunFigures f) {
-        line("## Latency (ms)");
-        line("");
-        row("Metric", "N", "mean", "min", "p50", "p90", "p95", "p99", "max");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        statsRow("E2E", f.e2e());
-        statsRow("TTFT", f.ttft());
-        statsRow("TPOT", f.tpot());
-        line("");
-        line("Percentiles use " + Percentiles.METHOD + ", as Excel's PERCENTILE.INC does. Population: "
-                + RunFigures.LATENCY_POPULATION);
+    private void paragraph(String text) {
+        line(cell(text));
         line("");
     }
 
-    private void statsRow(String name, LatencyStats s) {
-        if (s == null) {
-            row(name, "0", NONE, NONE, NONE, NONE, NONE, NONE, NONE);
+    /** Every cell goes through {@link #cell}; a link's target is one {@link Snapshots#href} made. */
+    private void table(Table t) {
+        row(t.header().stream().map(MarkdownReport::cell).toArray(String[]::new));
+        StringBuilder rule = new StringBuilder("|");
+        for (int i = 0; i < t.header().size(); i++) {
+            rule.append(t.rightAligned(i) ? "---:|" : "---|");
+        }
+        line(rule.toString());
+        for (List<Table.Cell> cells : t.rows()) {
+            row(cells.stream().map(MarkdownReport::render).toArray(String[]::new));
+        }
+    }
+
+    private static String render(Table.Cell c) {
+        if (c.href() == null || !SAFE_HREF.matcher(c.href()).matches()) {
+            return cell(c.text());
+        }
+        return "[" + cell(c.text()).replace("[", "\\[").replace("]", "\\]") + "](" + c.href() + ")";
+    }
+
+    /** Snapshots with a link; a slow pass is as worth reading as a failure. */
+    private void outliers(RunFigures f) {
+        line("## Outlier snapshots");
+        line("");
+        if (f.outliers().isEmpty()) {
+            line("None: every result passed and none was slower than the E2E p95.");
+            line("");
             return;
         }
-        row(name, String.valueOf(s.n()), ms(s.mean()), ms(s.min()), ms(s.p50()), ms(s.p90()), ms(s.p95()),
-                ms(s.p99()), ms(s.max()));
+        line("Every result that did not pass, and every result with an E2E above the run's p95, has a snapshot"
+                + " (its output, timings, errors, worker, pool and lineage) in `" + Snapshots.DIR + "/`.");
+        line("");
+        table(FigureTables.outliers(f));
+        line("");
     }
 
     private void failuresByReason(Map<String, Long> byReason) {
@@ -223,14 +246,6 @@ final class MarkdownReport {
             return text;
         }
         return text.substring(0, text.offsetByCodePoints(0, maxChars - 1)) + "…";
-    }
-
-    private static String ms(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
-    }
-
-    private static String percent(Double ratio) {
-        return ratio == null ? NONE : String.format(Locale.ROOT, "%.1f%%", ratio * 100);
     }
 
     private static String value(Object v) {

@@ -6,35 +6,48 @@ import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's report folder, {@code <reportsRoot>/<run id>/}, holding {@value #RESULTS_CSV},
- * {@value #REPORT_MD} and {@value #SUMMARY_JSON}, and returns the summary to announce.
+ * {@value #REPORT_MD}, {@value #REPORT_HTML}, {@value #SUMMARY_JSON} and, when some result did not
+ * pass or was slow, {@value Snapshots#DIR}{@code /<prompt id>.json}; and returns the summary to
+ * announce.
  *
  * <p>Each file is written to a temporary file beside it, then moved over the final name, so a
  * reader never sees half a file, and a report written again (a late result, a restarted
- * aggregator) replaces the previous one whole. summary.json is moved last: once it is there, the
- * other two are complete.
+ * aggregator) replaces the previous one whole. Snapshots come first, so that the links of the
+ * reports resolve; summary.json is moved last: once it is there, the others are complete. Snapshots
+ * an earlier report wrote and this one no longer has are removed after it.
  */
 public final class ReportWriter {
 
     public static final String RESULTS_CSV = "results.csv";
     public static final String SUMMARY_JSON = "summary.json";
     public static final String REPORT_MD = "report.md";
+    public static final String REPORT_HTML = "report.html";
 
     private static final Logger log = LoggerFactory.getLogger(ReportWriter.class);
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final int MAX_DIR_NAME = 128;
+
+    private final Slo slo;
+
+    /** Reports without an SLO: goodput equals the pass rate, and the reports say no SLO is set. */
+    public ReportWriter() {
+        this(Slo.NONE);
+    }
+
+    /** @param slo the objectives goodput is measured against; {@link Slo#NONE} for none */
+    public ReportWriter(Slo slo) {
+        this.slo = Objects.requireNonNull(slo, "slo");
+    }
 
     /**
      * @return the summary of the run; its pass rate is 0 when no result arrived (the record needs a
@@ -47,19 +60,23 @@ public final class ReportWriter {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(reportsRoot, "reportsRoot");
         String runId = report.manifest().runId();
-        RunFigures figures = RunFigures.of(report);
+        RunFigures figures = RunFigures.of(report, slo);
         Path dir = reportDir(reportsRoot, runId).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve(RESULTS_CSV), out -> CsvReport.write(report, out));
-            writeAtomically(dir.resolve(REPORT_MD), out -> out.write(MarkdownReport.render(report, figures)));
-            writeAtomically(dir.resolve(SUMMARY_JSON), out -> Json.WIRE.writerWithDefaultPrettyPrinter()
+            Set<Path> snapshots = Snapshots.write(dir, report, figures);
+            AtomicFiles.write(dir.resolve(RESULTS_CSV), out -> CsvReport.write(report, out));
+            AtomicFiles.write(dir.resolve(REPORT_MD), out -> out.write(MarkdownReport.render(report, figures)));
+            AtomicFiles.write(dir.resolve(REPORT_HTML), out -> out.write(HtmlReport.render(report, figures)));
+            AtomicFiles.write(dir.resolve(SUMMARY_JSON), out -> Json.WIRE.writerWithDefaultPrettyPrinter()
                     .writeValue(out, SummaryJson.build(report, figures)));
+            Snapshots.removeStale(dir, snapshots);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report of run " + runId + " to " + dir, e);
         }
-        log.info("Wrote report of run {} to {}: {} of {} expected results, {} passed, {} missing",
-                runId, dir, figures.n(), figures.expected(), figures.passed(), report.missing().size());
+        log.info("Wrote report of run {} to {}: {} of {} expected results, {} passed, {} missing, {} snapshot(s)",
+                runId, dir, figures.n(), figures.expected(), figures.passed(), report.missing().size(),
+                figures.outliers().size());
         return new RunSummary(
                 Messages.SCHEMA_VERSION,
                 runId,
@@ -95,27 +112,5 @@ public final class ReportWriter {
         name = name.substring(0, Math.min(name.length(), MAX_DIR_NAME));
         log.warn("Run id {} is not a safe file name; its report folder is {}", runId, name);
         return reportsRoot.resolve(name);
-    }
-
-    @FunctionalInterface
-    private interface Content {
-        void writeTo(Writer out) throws IOException;
-    }
-
-    private static void writeAtomically(Path target, Content content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                content.writeTo(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                log.debug("Atomic move not supported for {}; replacing it non-atomically", target);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

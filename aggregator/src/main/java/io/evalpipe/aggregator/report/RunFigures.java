@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,10 +21,17 @@ import java.util.stream.Collectors;
  * @param passRate             passed / n; null when n is 0, as there is no rate of nothing
  * @param passRateOfExpected   passed / expected, which counts missing prompts as not passed;
  *                             null when expected is 0
+ * @param passRateCi95         Wilson interval of passed / n; null when n is 0
  * @param failuresByReason     non-pass results by failure reason, most frequent first
  * @param e2e                  null when no result has the metric (see {@link LatencyStats#of})
  * @param latencyPopulation    how many results the latency and token figures cover
+ * @param queueWait            over every result with a queue_wait_ms (see {@link #LATENCY_POPULATION})
+ * @param tokensPerSec         decode throughput, in tokens per second (see {@link TokenRate})
+ * @param e2eIntervals         bootstrap intervals of the E2E p50 and p95; null with no E2E value
  * @param meanPromptTokens     over the latency population; null when it is empty
+ * @param byPool               per {@link EvalResult#pool()}, in name order
+ * @param byWorker             per {@link EvalResult#workerId()}, in name order
+ * @param outliers             the results that get a snapshot, in manifest order
  */
 record RunFigures(
         int expected,
@@ -33,13 +41,22 @@ record RunFigures(
         int errors,
         Double passRate,
         Double passRateOfExpected,
+        Interval passRateCi95,
         Map<String, Long> failuresByReason,
         int latencyPopulation,
         LatencyStats e2e,
         LatencyStats ttft,
         LatencyStats tpot,
+        LatencyStats queueWait,
+        LatencyStats tokensPerSec,
+        Bootstrap.Intervals e2eIntervals,
+        Bootstrap.Intervals ttftIntervals,
         Double meanPromptTokens,
-        Double meanCompletionTokens) {
+        Double meanCompletionTokens,
+        Goodput goodput,
+        Map<String, GroupFigures> byPool,
+        Map<String, GroupFigures> byWorker,
+        List<Outlier> outliers) {
 
     /**
      * Who counts in the latency figures. Errors that ran until stopped (timeouts) are kept: their
@@ -53,17 +70,29 @@ record RunFigures(
                     + " errors without timings and missing prompts are excluded."
                     + " ttft and tpot cover those results of this population that have the value"
                     + " (no first token: no ttft; fewer than two tokens: no tpot)."
-                    + " Token means cover the same population.";
+                    + " Token means cover the same population."
+                    + " queue_wait covers every result with a queue_wait_ms value, errors without timings included:"
+                    + " the wait happened before the engine was asked; it compares the wall clocks of two machines."
+                    + " tokens_per_s covers the results of the latency population where it is defined.";
 
     /** The key under which a non-pass result that names no reason is counted. */
     static final String UNSPECIFIED_REASON = "unspecified";
 
     static RunFigures of(RunReport report) {
+        return of(report, Slo.NONE);
+    }
+
+    static RunFigures of(RunReport report, Slo slo) {
+        Objects.requireNonNull(slo, "slo");
         List<EvalResult> results = report.results();
+        String runId = report.manifest().runId();
         int expected = report.manifest().promptCount();
         int n = results.size();
         int passed = count(results, ResultStatus.PASS);
         List<EvalResult> timed = results.stream().filter(r -> r.e2eMs() != null).toList();
+        List<Double> e2eValues = timed.stream().map(EvalResult::e2eMs).toList();
+        List<Double> ttftValues = timed.stream().map(EvalResult::ttftMs).toList();
+        LatencyStats e2e = LatencyStats.of(e2eValues);
         return new RunFigures(
                 expected,
                 n,
@@ -72,13 +101,22 @@ record RunFigures(
                 count(results, ResultStatus.ERROR),
                 ratio(passed, n),
                 ratio(passed, expected),
+                Wilson.ci95(passed, n),
                 failuresByReason(results),
                 timed.size(),
-                LatencyStats.of(timed.stream().map(EvalResult::e2eMs).toList()),
-                LatencyStats.of(timed.stream().map(EvalResult::ttftMs).toList()),
+                e2e,
+                LatencyStats.of(ttftValues),
                 LatencyStats.of(timed.stream().map(EvalResult::tpotMs).toList()),
+                LatencyStats.of(results.stream().map(EvalResult::queueWaitMs).toList()),
+                LatencyStats.of(timed.stream().map(TokenRate::of).toList()),
+                Bootstrap.percentiles(e2eValues, Bootstrap.seed(runId, "e2e")),
+                Bootstrap.percentiles(ttftValues, Bootstrap.seed(runId, "ttft")),
                 mean(timed, EvalResult::promptTokens),
-                mean(timed, EvalResult::completionTokens));
+                mean(timed, EvalResult::completionTokens),
+                Goodput.of(results, expected, slo),
+                GroupFigures.by(results, EvalResult::pool),
+                GroupFigures.by(results, EvalResult::workerId),
+                Outlier.select(results, e2e));
     }
 
     private static int count(List<EvalResult> results, ResultStatus status) {

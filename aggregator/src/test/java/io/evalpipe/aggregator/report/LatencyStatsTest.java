@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LatencyStatsTest {
 
@@ -56,5 +59,35 @@ class LatencyStatsTest {
     @Test
     void shouldRejectANullCollection() {
         assertThatThrownBy(() -> LatencyStats.of(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @ParameterizedTest(name = "N = {0}, p{1}: {2}")
+    @CsvSource({
+        // at the extreme when N < 100 / (100 - p)
+        "1,   50, true",  "2,   50, false",
+        "9,   90, true",  "10,  90, false",
+        "19,  95, true",  "20,  95, false",
+        "99,  99, true",  "100, 99, false",
+        "200, 99, false",
+    })
+    void shouldMarkAPercentileAtTheExtremeWhenNIsBelowHundredOverHundredMinusP(int n, int p, boolean expected) {
+        assertThat(LatencyStats.atExtreme(n, p)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "N = {0}: {1}")
+    @CsvSource(delimiter = ';', value = {
+        "1;   p50 p90 p95 p99",
+        "2;   p90 p95 p99",
+        "5;   p90 p95 p99",
+        "10;  p95 p99",
+        "19;  p95 p99",
+        "20;  p99",
+        "99;  p99",
+        "100; ''",
+    })
+    void shouldListTheUnreliablePercentilesOfASample(int n, String expected) {
+        LatencyStats s = LatencyStats.of(Collections.nCopies(n, 10.0));
+
+        assertThat(s.unreliable()).containsExactly(expected.isEmpty() ? new String[0] : expected.split(" "));
     }
 }

@@ -65,10 +65,15 @@ class ReportWriterTest {
     }
 
     @Test
-    void shouldWriteTheThreeFilesAndNothingElseIntoTheRunFolder() throws IOException {
+    void shouldWriteTheFourFilesAndTheSnapshotsAndNothingElseIntoTheRunFolder() throws IOException {
         try (Stream<Path> files = Files.list(root.resolve(RUN))) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md");
+                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md", "report.html", "snapshots");
+        }
+        try (Stream<Path> files = Files.list(root.resolve(RUN).resolve("snapshots"))) {
+            // p3 failed, p4 timed out (and is above p95), p5 errored.
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("p3.json", "p4.json", "p5.json");
         }
     }
 
@@ -211,7 +216,8 @@ class ReportWriterTest {
                 .contains("| Passed | 3 |")
                 .contains("| Pass rate (of N) | 50.0% |")
                 .contains("| Metric | N | mean | min | p50 | p90 | p95 | p99 | max |")
-                .contains("| E2E | 5 | 24590.2 | 450.3 | 800.0 | 72480.2 | 96240.1 | 115248.0 | 120000.0 |")
+                // N = 5: p90 (N < 10), p95 (N < 20) and p99 (N < 100) are at the extreme.
+                .contains("| E2E | 5 | 24590.2 | 450.3 | 800.0 | 72480.2† | 96240.1† | 115248.0† | 120000.0 |")
                 .contains("| TTFT | 4 |")
                 .contains("| TPOT | 3 |")
                 .contains("linear interpolation between closest ranks (R-7, NumPy default)")
@@ -287,7 +293,9 @@ class ReportWriterTest {
         assertThat(csvRows()).hasSize(7);
         assertThat(summaryJson().get("missing")).isEmpty();
         try (Stream<Path> files = Files.list(root.resolve(RUN))) {
-            assertThat(files).hasSize(3);
+            // The snapshots of the earlier failures went with them.
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md", "report.html");
         }
     }
 
@@ -299,6 +307,162 @@ class ReportWriterTest {
 
         assertThat(Path.of(s.reportDir()).getParent()).isEqualTo(root.toAbsolutePath());
         assertThat(Path.of(s.reportDir()).getFileName().toString()).isEqualTo("_.._escape");
+    }
+
+    @Test
+    void shouldStateThePassRateIntervalAndGoodputWithoutAnSlo() throws IOException {
+        JsonNode json = summaryJson();
+
+        // Wilson 3/6
+        assertThat(json.get("pass_rate_ci95").get(0).asDouble()).isCloseTo(0.18761630648265054, within(1e-12));
+        assertThat(json.get("pass_rate_ci95").get(1).asDouble()).isCloseTo(0.8123836935173494, within(1e-12));
+        assertThat(json.get("slo").isNull()).isTrue();
+        assertThat(json.get("goodput_count").asInt()).isEqualTo(3);
+        assertThat(json.get("goodput").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("goodput_of_expected").asDouble()).isEqualTo(3 / 7.0);
+        assertThat(json.get("goodput_ci95")).isEqualTo(json.get("pass_rate_ci95"));
+        assertThat(markdown()).contains("| SLO | no SLO set |", "No SLO set: goodput equals the pass rate.",
+                "| Pass rate (of N), 95% CI | [18.8%, 81.2%] |");
+    }
+
+    @Test
+    void shouldMeasureGoodputAgainstTheSloGiven() throws IOException {
+        new ReportWriter(new Slo(600.0, 110.0)).write(report, root);
+        JsonNode json = summaryJson();
+
+        // Passes: p1 (800 ms: too slow), p2 (no TTFT: not shown to meet it), p7 (500 ms, TTFT 100: good).
+        assertThat(json.get("slo").get("e2e_ms").asDouble()).isEqualTo(600.0);
+        assertThat(json.get("slo").get("ttft_ms").asDouble()).isEqualTo(110.0);
+        assertThat(json.get("goodput_count").asInt()).isEqualTo(1);
+        assertThat(json.get("goodput").asDouble()).isEqualTo(1 / 6.0);
+        assertThat(json.get("goodput_of_expected").asDouble()).isEqualTo(1 / 7.0);
+        assertThat(json.get("goodput_ci95").get(0).asDouble()).isCloseTo(0.03005336974830658, within(1e-12));
+        assertThat(json.get("goodput_ci95").get(1).asDouble()).isCloseTo(0.5635028221864702, within(1e-12));
+        assertThat(markdown()).contains("| SLO | E2E ≤ 600 ms, TTFT ≤ 110 ms |", "| Goodput (of N) | 16.7% |");
+    }
+
+    @Test
+    void shouldMarkUnreliablePercentilesInSummaryJson() throws IOException {
+        JsonNode latency = summaryJson().get("latency_ms");
+
+        assertThat(latency.get("e2e").get("unreliable")).extracting(JsonNode::asText).containsExactly("p90", "p95", "p99");
+        assertThat(latency.get("tpot").get("unreliable")).extracting(JsonNode::asText).containsExactly("p90", "p95", "p99");
+        assertThat(markdown()).contains(FigureTables.DAGGER_NOTE.substring(0, 40));
+    }
+
+    @Test
+    void shouldStateQueueWaitOverEveryResultWithOne() throws IOException {
+        // 5 ms for p1-p5 (p5, an engine error, still waited) and -3.25 ms for p7.
+        JsonNode queue = summaryJson().get("latency_ms").get("queue_wait");
+
+        assertThat(queue.get("n").asInt()).isEqualTo(6);
+        assertThat(queue.get("mean").asDouble()).isEqualTo(3.625); // (25 - 3.25) / 6
+        assertThat(queue.get("min").asDouble()).isEqualTo(-3.25);
+        assertThat(queue.get("p50").asDouble()).isEqualTo(5.0);
+        assertThat(markdown()).contains("| Queue wait | 6 | 3.6 | -3.3 | 5.0 | 5.0† |");
+    }
+
+    @Test
+    void shouldStateDecodeThroughputWhereItIsDefined() throws IOException {
+        // p1 21 / 0.68 s, p3 60 / 1.1005 s, p4 256 / 119.7 s, p7 21 / 0.4 s; p2 has no TTFT.
+        JsonNode tps = summaryJson().get("tokens_per_s");
+
+        assertThat(tps.get("n").asInt()).isEqualTo(4);
+        assertThat(tps.get("mean").asDouble()).isCloseTo(35.01042634905497, within(1e-9));
+        assertThat(tps.get("min").asDouble()).isCloseTo(2.1386800334168754, within(1e-9));
+        assertThat(tps.get("max").asDouble()).isCloseTo(54.52067242162653, within(1e-9));
+        assertThat(tps.get("p50").asDouble()).isCloseTo((30.882352941176467 + 52.5) / 2, within(1e-9));
+        assertThat(summaryJson().get("definitions").get("tokens_per_s").asText())
+                .contains("completion_tokens / ((e2e_ms - ttft_ms) / 1000)");
+    }
+
+    @Test
+    void shouldStateReproducibleBootstrapIntervalsAroundTheEstimates() throws IOException {
+        JsonNode e2e = summaryJson().get("latency_ms").get("e2e");
+        double lo = e2e.get("p50_ci95").get(0).asDouble();
+        double hi = e2e.get("p50_ci95").get(1).asDouble();
+
+        assertThat(e2e.get("bootstrap_seed").asLong()).isEqualTo("run-42/e2e".hashCode());
+        assertThat(lo).isLessThanOrEqualTo(800.0);
+        assertThat(hi).isGreaterThanOrEqualTo(800.0);
+        assertThat(e2e.get("p95_ci95").get(0).asDouble()).isLessThanOrEqualTo(e2e.get("p95").asDouble());
+        assertThat(e2e.get("p95_ci95").get(1).asDouble()).isGreaterThanOrEqualTo(e2e.get("p95").asDouble());
+        assertThat(summaryJson().get("latency_ms").get("ttft").get("p50_ci95")).hasSize(2);
+        assertThat(summaryJson().get("bootstrap_resamples").asInt()).isEqualTo(2000);
+
+        new ReportWriter().write(report, root);
+        assertThat(summaryJson().get("latency_ms").get("e2e").get("p50_ci95")).isEqualTo(e2e.get("p50_ci95"));
+    }
+
+    @Test
+    void shouldBreakTheRunDownByPoolAndWorker() throws IOException {
+        JsonNode json = summaryJson();
+
+        JsonNode pool = json.get("by_pool").get("default");
+        assertThat(json.get("by_pool").size()).isEqualTo(1);
+        assertThat(pool.get("n").asInt()).isEqualTo(6);
+        assertThat(pool.get("passed").asInt()).isEqualTo(3);
+        assertThat(pool.get("pass_rate").asDouble()).isEqualTo(0.5);
+        assertThat(pool.get("e2e_ms").get("n").asInt()).isEqualTo(5);
+        assertThat(pool.get("e2e_ms").get("p50").asDouble()).isEqualTo(800.0);
+        assertThat(pool.get("e2e_ms").get("unreliable")).extracting(JsonNode::asText).containsExactly("p95");
+
+        JsonNode worker1 = json.get("by_worker").get("worker-1");
+        // p1-p5: E2E [450.25, 800, 1200.5, 120000]; p50 at h = 1.5
+        assertThat(worker1.get("n").asInt()).isEqualTo(5);
+        assertThat(worker1.get("passed").asInt()).isEqualTo(2);
+        assertThat(worker1.get("e2e_ms").get("p50").asDouble()).isEqualTo(1000.25);
+        assertThat(worker1.get("tokens_per_s_n").asInt()).isEqualTo(3);
+        JsonNode evil = json.get("by_worker").get("@evil");
+        assertThat(evil.get("tokens_per_s_mean").asDouble()).isEqualTo(52.5);
+        assertThat(evil.get("pass_rate_ci95").get(0).asDouble()).isCloseTo(0.20654931437723745, within(1e-12));
+
+        assertThat(markdown()).contains("| Pool | N | Passed | Pass rate | Pass rate 95% CI | E2E N |")
+                .contains("| default | 6 | 3 | 50.0% | [18.8%, 81.2%] | 5 | 800.0 | 96240.1† | 35.0 |")
+                .contains("| @evil | 1 | 1 | 100.0% | [20.7%, 100.0%] | 1 | 500.0† | 500.0† | 52.5 |");
+    }
+
+    @Test
+    void shouldSnapshotAndLinkEveryFailureAndSlowResult() throws IOException {
+        JsonNode json = summaryJson();
+
+        assertThat(json.get("outliers")).extracting(o -> o.get("prompt_id").asText()).containsExactly("p3", "p4", "p5");
+        assertThat(json.get("outliers").get(1).get("reasons")).extracting(JsonNode::asText)
+                .containsExactly("error", "e2e_above_p95");
+        assertThat(json.get("outliers").get(0).get("snapshot").asText()).isEqualTo("snapshots/p3.json");
+
+        JsonNode p3 = Json.WIRE.readTree(root.resolve(RUN).resolve("snapshots").resolve("p3.json").toFile());
+        assertThat(p3.get("status").asText()).isEqualTo("fail");
+        assertThat(p3.get("output").asText()).isEqualTo("=cmd()");
+        assertThat(p3.get("validation_errors").get(0).asText()).isEqualTo(PIPE_AND_NEWLINE_ERROR);
+
+        assertThat(markdown()).contains("| [p4](snapshots/p4.json) | error | error, e2e_above_p95 | 120000.0 |");
+        assertThat(Files.readString(root.resolve(RUN).resolve("report.html")))
+                .contains("<a href=\"snapshots/p3.json\">p3</a>");
+    }
+
+    @Test
+    void shouldRemoveOnlyTheSnapshotsTheNewReportNoLongerHas() throws IOException {
+        List<EvalResult> results = new ArrayList<>(report.results());
+        results.set(2, result(RUN, "p3").e2eMs(1200.5).build()); // p3 passes on a late result
+        new ReportWriter().write(new RunReport(report.manifest(), results, report.missing(), false), root);
+
+        try (Stream<Path> files = Files.list(root.resolve(RUN).resolve("snapshots"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("p4.json", "p5.json");
+        }
+    }
+
+    @Test
+    void shouldWriteNoSnapshotForAPromptIdThatWouldLeaveTheFolder() throws IOException {
+        RunManifest manifest = Fixtures.manifest("esc", "../../evil", "ok");
+        new ReportWriter().write(Fixtures.report(manifest,
+                Fixtures.fail("esc", "../../evil", FailureReason.INVALID_JSON), Fixtures.pass("esc", "ok", 1.0)), root);
+
+        assertThat(root.resolve("evil.json")).doesNotExist();
+        assertThat(root.getParent().resolve("evil.json")).doesNotExist();
+        assertThat(root.resolve("esc").resolve("snapshots")).doesNotExist();
+        String md = Files.readString(root.resolve("esc").resolve("report.md"));
+        assertThat(md).contains("| ../../evil | fail | fail, e2e_above_p95 (no snapshot: unsafe prompt id) |").doesNotContain("](");
     }
 
     private List<CSVRecord> csvRows() throws IOException {

@@ -1,0 +1,45 @@
+package io.evalpipe.aggregator.report;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a file through a temporary file beside it, moved over the final name, so that a reader
+ * never sees half a file and a report written again replaces the previous one whole.
+ */
+final class AtomicFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
+
+    @FunctionalInterface
+    interface Content {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /** UTF-8; the temporary file is removed whatever happens. */
+    static void write(Path target, Content content) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
+        try {
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                content.writeTo(out);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                log.debug("Atomic move not supported for {}; replacing it non-atomically", target);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.evalpipe.aggregator.report;
+
+import io.evalpipe.contracts.EvalResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The latency a run promises its callers, for goodput. Neither the manifest nor the report carries
+ * one yet, so whoever writes the report passes it to {@link ReportWriter#ReportWriter(Slo)}.
+ *
+ * @param e2eMs  a result meets it when its e2e_ms is at most this; null: no E2E objective
+ * @param ttftMs a result meets it when its ttft_ms is at most this; null: no TTFT objective
+ */
+public record Slo(Double e2eMs, Double ttftMs) {
+
+    /** No objective: every pass counts as good, so goodput equals the pass rate. */
+    public static final Slo NONE = new Slo(null, null);
+
+    public Slo {
+        requirePositive(e2eMs, "e2eMs");
+        requirePositive(ttftMs, "ttftMs");
+    }
+
+    public boolean isSet() {
+        return e2eMs != null || ttftMs != null;
+    }
+
+    /**
+     * A result lacking a metric that has an objective does not meet it: a reply with no first
+     * token cannot be shown to have come fast enough, and counting it as good would flatter the run.
+     */
+    boolean isMetBy(EvalResult r) {
+        return within(r.e2eMs(), e2eMs) && within(r.ttftMs(), ttftMs);
+    }
+
+    /** "E2E ≤ 2000 ms, TTFT ≤ 500 ms", or "no SLO set". */
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        if (e2eMs != null) {
+            parts.add(String.format(Locale.ROOT, "E2E ≤ %s ms", Fmt.number(e2eMs)));
+        }
+        if (ttftMs != null) {
+            parts.add(String.format(Locale.ROOT, "TTFT ≤ %s ms", Fmt.number(ttftMs)));
+        }
+        return parts.isEmpty() ? "no SLO set" : String.join(", ", parts);
+    }
+
+    private static boolean within(Double value, Double limit) {
+        return limit == null || (value != null && value <= limit);
+    }
+
+    private static void requirePositive(Double value, String name) {
+        if (value != null && !(value > 0 && Double.isFinite(value))) {
+            throw new IllegalArgumentException(name + " must be a positive number of milliseconds, was " + value);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.evalpipe.aggregator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BootstrapTest {
+
+    private static final List<Double> SKEWED =
+            List.of(310.0, 295.0, 420.0, 288.0, 1900.0, 305.0, 350.0, 333.0, 290.0, 401.0, 515.0, 299.0);
+
+    @Test
+    void shouldGiveTheSameIntervalsForTheSameInputAndSeed() {
+        long seed = Bootstrap.seed("run-42", "e2e");
+
+        assertThat(Bootstrap.percentiles(SKEWED, seed)).isEqualTo(Bootstrap.percentiles(SKEWED, seed));
+    }
+
+    @Test
+    void shouldNotDependOnTheOrderOfTheValues() {
+        List<Double> shuffled = new ArrayList<>(SKEWED);
+        Collections.shuffle(shuffled, new java.util.Random(3));
+
+        assertThat(Bootstrap.percentiles(shuffled, 11)).isEqualTo(Bootstrap.percentiles(SKEWED, 11));
+    }
+
+    @Test
+    void shouldContainThePointEstimates() {
+        double[] sorted = SKEWED.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+
+        Bootstrap.Intervals ci = Bootstrap.percentiles(SKEWED, Bootstrap.seed("run-42", "e2e"));
+
+        assertThat(ci.p50().contains(Percentiles.percentile(sorted, 50))).isTrue();
+        assertThat(ci.p95().contains(Percentiles.percentile(sorted, 95))).isTrue();
+    }
+
+    @Test
+    void shouldGiveAZeroWidthIntervalForAConstantSample() {
+        Bootstrap.Intervals ci = Bootstrap.percentiles(List.of(7.0, 7.0, 7.0, 7.0), 1);
+
+        assertThat(ci.p50()).isEqualTo(new Interval(7.0, 7.0));
+        assertThat(ci.p95()).isEqualTo(new Interval(7.0, 7.0));
+    }
+
+    @Test
+    void shouldSpanBothValuesOfATwoValueSample() {
+        // Resamples of {0, 1}: {0,0}, {0,1}, {1,1} with probability 1/4, 1/2, 1/4, so p50 is 0, 0.5
+        // or 1 (p95: 0, 0.95 or 1); about 500 of the 2000 sit at each end, far more than the 50
+        // that the 2.5th and 97.5th percentiles need.
+        Bootstrap.Intervals ci = Bootstrap.percentiles(List.of(0.0, 1.0), 99);
+
+        assertThat(ci.p50()).isEqualTo(new Interval(0.0, 1.0));
+        assertThat(ci.p95()).isEqualTo(new Interval(0.0, 1.0));
+    }
+
+    @Test
+    void shouldSpanTheSampleForTheMedianOfThreeValues() {
+        // The median of a resample of {1, 2, 3} is 1 when at least two draws are 1:
+        // 3·(1/3)²·(2/3) + (1/3)³ = 7/27 ≈ 26% of resamples, and likewise 3; so [1, 3].
+        Bootstrap.Intervals ci = Bootstrap.percentiles(List.of(1.0, 2.0, 3.0), 5);
+
+        assertThat(ci.p50()).isEqualTo(new Interval(1.0, 3.0));
+    }
+
+    @Test
+    void shouldSeedFromTheHashOfRunIdAndMetric() {
+        assertThat(Bootstrap.seed("run-42", "e2e")).isEqualTo(-691518455L).isEqualTo("run-42/e2e".hashCode());
+        assertThat(Bootstrap.seed("run-42", "ttft")).isNotEqualTo(Bootstrap.seed("run-42", "e2e"));
+    }
+
+    @Test
+    void shouldSkipNullsAndGiveNothingForNoValues() {
+        assertThat(Bootstrap.percentiles(List.of(), 1)).isNull();
+        assertThat(Bootstrap.percentiles(Arrays.asList(null, 4.0, null), 1).p95()).isEqualTo(new Interval(4.0, 4.0));
+    }
+}

@@ -1,0 +1,176 @@
+package io.evalpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.ResultStatus;
+import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Topics;
+import io.evalpipe.producer.PromptSetReader;
+import io.evalpipe.producer.RunProducer;
+import io.evalpipe.worker.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real worker processes (the shaded evalctl jar, real llama.cpp) on a 200-prompt run; two of
+ * them are killed with SIGKILL while generating. The run must still end with exactly 200 results,
+ * one per prompt.
+ */
+class CrashRecoveryIT {
+    private static final Path JAR = EndToEndIT.ROOT.resolve("cli/target/evalctl.jar");
+
+    @TempDir
+    Path dir;
+    private final List<Process> workers = new ArrayList<>();
+
+    @AfterEach
+    void killWorkers() {
+        workers.forEach(Process::destroyForcibly);
+    }
+
+    private Process startWorker(String bootstrap, String prefix, String id) throws Exception {
+        // A killed consumer's partitions move on only when its session times out: keep that short here.
+        Path clientConfig = dir.resolve("client.properties");
+        Files.writeString(clientConfig, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
+        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", JAR.toString(), "worker",
+                "--model", TestModels.tiny().toString(), "--threads", "1",
+                "--bootstrap-servers", bootstrap, "--topic-prefix", prefix, "--kafka-config", clientConfig.toString(),
+                "--worker-id", id, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(id + ".log").toFile());
+        Process p = pb.start();
+        workers.add(p);
+        return p;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void shouldCompleteWithExactlyOneResultPerPromptWhenWorkersAreKilled() throws Exception {
+        assertThat(JAR).as("the shaded jar (built in the package phase, before integration tests)").exists();
+        String prefix = "t-" + UUID.randomUUID();
+        Topics topics = new Topics(prefix);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Properties kafka = new Properties();
+            kafka.put("bootstrap.servers", broker.bootstrapServers());
+            Pipeline.ensureTopics(kafka, topics, "default", 6);
+            KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(),
+                    dir.resolve("state"), dir.resolve("reports"), null, null);
+            try (ResultWatcher watcher = new ResultWatcher(kafka, topics)) {
+                Process w1 = startWorker(broker.bootstrapServers(), prefix, "w1");
+                Process w2 = startWorker(broker.bootstrapServers(), prefix, "w2");
+                startWorker(broker.bootstrapServers(), prefix, "w3");
+
+                var prompts = PromptSetReader.read(EndToEndIT.ROOT.resolve("prompts/interview_chat_200.jsonl"));
+                // Long enough generations that a kill almost surely lands in the middle of one.
+                GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
+                        new GenerationParams(160, null, null, null, null, null, null, null, null));
+                String runId = new RunProducer(kafka, topics, Clock.systemUTC())
+                        .enqueue("crash-run", prompts, "crash", "default", params, null, null).runId();
+
+                watcher.awaitResults(30, Duration.ofMinutes(3));
+                w1.destroyForcibly().waitFor();
+                watcher.awaitResults(90, Duration.ofMinutes(3));
+                w2.destroyForcibly().waitFor();
+
+                RunSummary summary = watcher.awaitSummary(runId, Duration.ofMinutes(6));
+                assertThat(summary.complete()).isTrue();
+                assertThat(summary.n()).isEqualTo(200);
+                assertThat(summary.missing()).isEmpty();
+                var rows = ReportChecks.readCsv(Path.of(summary.reportDir()));
+                assertThat(rows).hasSize(200);
+                assertThat(new HashSet<>(ReportChecks.column(rows, "prompt_id"))).hasSize(200);
+                assertThat(ReportChecks.column(rows, "worker_id")).as("the survivor finished the run").contains("w3");
+                assertThat(watcher.distinctPrompts()).hasSize(200);
+            } finally {
+                aggregator.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** Reads results and summaries from the side, as an observer would. */
+    private static final class ResultWatcher implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Topics topics;
+        private final Set<String> prompts = new HashSet<>();
+        private final AtomicInteger received = new AtomicInteger();
+        private final AtomicReference<RunSummary> summary = new AtomicReference<>();
+
+        ResultWatcher(Properties kafka, Topics topics) {
+            Properties p = new Properties();
+            p.putAll(kafka);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            this.topics = topics;
+            this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(topics.results(), topics.reports())) {
+                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        }
+
+        private void pollOnce() {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                if (r.topic().equals(topics.reports())) {
+                    summary.set(Messages.SUMMARY.deserializer().deserialize(null, r.value()));
+                } else {
+                    var result = Messages.RESULT.deserializer().deserialize(null, r.value());
+                    assertThat(result.status()).isIn(ResultStatus.PASS, ResultStatus.FAIL, ResultStatus.ERROR);
+                    prompts.add(result.promptId());
+                    received.incrementAndGet();
+                }
+            });
+        }
+
+        void awaitResults(int atLeast, Duration deadline) {
+            await().atMost(deadline).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
+                pollOnce();
+                return prompts.size() >= atLeast;
+            });
+        }
+
+        RunSummary awaitSummary(String runId, Duration deadline) {
+            await().atMost(deadline).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
+                pollOnce();
+                return summary.get() != null && summary.get().runId().equals(runId);
+            });
+            return summary.get();
+        }
+
+        Set<String> distinctPrompts() {
+            return prompts;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+}
