@@ -162,6 +162,18 @@ class BadInputIT {
         assertThat(err.toString()).contains("threads (3) exceed the cores of cpu range 0-1");
     }
 
+    @Test
+    void shouldRejectAnInvalidSchemaFileNamingIt() throws Exception {
+        Path schema = dir.resolve("broken.schema.json");
+        Files.writeString(schema, "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"type\": 5}");
+
+        int code = evalctl("run", "--prompts", EndToEndIT.ROOT.resolve("prompts/interview_chat_20.jsonl").toString(),
+                "--schema", schema.toString(), "--model", TestModels.tiny().toString());
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains(schema.toString());
+    }
+
     private void enqueueOneJob() {
         Properties p = new Properties();
         p.put("bootstrap.servers", broker.bootstrapServers());
