@@ -58,7 +58,7 @@ public final class AggregatorTopology {
         manifests.merge(results)
                 .filter((runId, event) -> onlyRunId == null || onlyRunId.equals(runId))
                 .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, RESULTS_STORE)
-                .to(topics.reports(), Produced.with(Serdes.String(), Messages.SUMMARY));
+                .to(topics.runs(), Produced.with(Serdes.String(), Messages.SUMMARY));
         return builder.build();
     }
 

@@ -55,7 +55,7 @@ class AggregatorTopologyTest {
                 AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), sink, onlyRunId), props, CREATED_AT);
         manifests = driver.createInputTopic(TOPICS.manifests(), Serdes.String().serializer(), Messages.MANIFEST.serializer());
         results = driver.createInputTopic(TOPICS.results(), Serdes.String().serializer(), Messages.RESULT.serializer());
-        summaries = driver.createOutputTopic(TOPICS.reports(), Serdes.String().deserializer(), Messages.SUMMARY.deserializer());
+        summaries = driver.createOutputTopic(TOPICS.runs(), Serdes.String().deserializer(), Messages.SUMMARY.deserializer());
     }
 
     @AfterEach

@@ -33,7 +33,7 @@ final class RunWatcher implements AutoCloseable {
         this.topics = topics;
         this.consumer = new KafkaConsumer<>(consumerConfig(kafka), new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.results(), topics.reports())) {
+        for (String topic : List.of(topics.results(), topics.runs())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -65,7 +65,7 @@ final class RunWatcher implements AutoCloseable {
                 if (!runId.equals(record.key())) {
                     continue;
                 }
-                if (record.topic().equals(topics.reports())) {
+                if (record.topic().equals(topics.runs())) {
                     return Messages.SUMMARY.deserializer().deserialize(record.topic(), record.value());
                 }
                 EvalResult result = Messages.RESULT.deserializer().deserialize(record.topic(), record.value());

@@ -128,7 +128,7 @@ class CrashRecoveryIT {
             this.topics = topics;
             this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(topics.results(), topics.reports())) {
+            for (String t : List.of(topics.results(), topics.runs())) {
                 consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
             }
             consumer.assign(parts);
@@ -137,7 +137,7 @@ class CrashRecoveryIT {
 
         private void pollOnce() {
             consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                if (r.topic().equals(topics.reports())) {
+                if (r.topic().equals(topics.runs())) {
                     summary.set(Messages.SUMMARY.deserializer().deserialize(null, r.value()));
                 } else {
                     var result = Messages.RESULT.deserializer().deserialize(null, r.value());

@@ -142,7 +142,7 @@ class DurabilityIT {
 
     private static RunSummary awaitSummary(Properties kafka, Topics topics, String runId) {
         Map<String, RunSummary> found = new HashMap<>();
-        consume(kafka, topics.reports(), Duration.ofMinutes(3), r -> {
+        consume(kafka, topics.runs(), Duration.ofMinutes(3), r -> {
             RunSummary s = Messages.SUMMARY.deserializer().deserialize(null, r);
             found.put(s.runId(), s);
             return found.containsKey(runId);

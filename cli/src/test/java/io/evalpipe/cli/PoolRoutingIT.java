@@ -95,7 +95,7 @@ class PoolRoutingIT {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, RunSummary> out = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = List.of(new TopicPartition(topics.reports(), 0));
+            List<TopicPartition> parts = List.of(new TopicPartition(topics.runs(), 0));
             c.assign(parts);
             c.seekToBeginning(parts);
             await().atMost(Duration.ofMinutes(3)).pollInSameThread().until(() -> {

@@ -12,6 +12,7 @@ public final class Messages {
     public static final Serde<Job> JOB = new JsonSerde<>(Job.class);
     public static final Serde<EvalResult> RESULT = new JsonSerde<>(EvalResult.class);
     public static final Serde<RunSummary> SUMMARY = new JsonSerde<>(RunSummary.class);
+    public static final Serde<Approval> APPROVAL = new JsonSerde<>(Approval.class);
 
     private Messages() {}
 }

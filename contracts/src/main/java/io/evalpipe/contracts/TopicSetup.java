@@ -29,7 +29,7 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.manifests(), RUN_PARTITIONS, replication));
         wanted.add(new NewTopic(topics.results(), RUN_PARTITIONS, replication));
         // One summary per run, and later runs are looked up by id: keep only the latest per key.
-        wanted.add(new NewTopic(topics.reports(), 1, replication)
+        wanted.add(new NewTopic(topics.runs(), 1, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(topics.deadLetters(), 1, replication));
         if (pool != null) {

@@ -7,7 +7,8 @@ package io.evalpipe.contracts;
  * <pre>
  *   producer --(manifest, jobs)--> {prefix}.manifests, {prefix}.jobs.{pool}
  *   worker   --(results)---------> {prefix}.results      (poison jobs -> {prefix}.dlq)
- *   aggregator reads manifests + results --(run summaries)--> {prefix}.reports
+ *   aggregator reads manifests + results --(run summaries)--> {prefix}.runs
+ *   evalctl approve --(baseline approvals)--> {prefix}.runs
  * </pre>
  */
 public record Topics(String prefix) {
@@ -30,9 +31,17 @@ public record Topics(String prefix) {
         return prefix + ".results";
     }
 
-    /** Keyed by run id; the aggregator's announcement that a run's report is written. */
-    public String reports() {
-        return prefix + ".reports";
+    /**
+     * Compacted history of runs: under key {@code <run id>} the {@link RunSummary} the aggregator
+     * publishes once a run's report is written; under {@link #approvalKey} the approved baseline
+     * of a suite. Compaction keeps the latest of each, so any machine can list runs and find baselines.
+     */
+    public String runs() {
+        return prefix + ".runs";
+    }
+
+    public static String approvalKey(String suite) {
+        return "approval/" + suite;
     }
 
     /** The consumer group of a pool's workers: they share its jobs, and only its jobs. */

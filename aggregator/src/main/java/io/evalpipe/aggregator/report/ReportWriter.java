@@ -88,7 +88,11 @@ public final class ReportWriter {
                 report.missing(),
                 figures.e2e() == null ? null : figures.e2e().p50(),
                 figures.e2e() == null ? null : figures.e2e().p95(),
-                dir.toString());
+                dir.toString(),
+                report.manifest().suite(),
+                report.manifest().pool(),
+                report.manifest().model() == null ? null : report.manifest().model().fileName(),
+                report.manifest().createdAt());
     }
 
     /**
