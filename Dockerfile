@@ -13,6 +13,11 @@ RUN mvn -q -B -ntp -DskipTests package
 
 # Runtime: a JRE, the shaded jar, the schema and the prompt sets. Models are mounted, never baked in.
 FROM eclipse-temurin:17-jre
+# curl is what the compose healthchecks call (curl -f fails on the worker's 503 while it loads or after
+# an error); the base image does not promise it, and bash's /dev/tcp cannot read the status code cleanly.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/cli/target/evalctl.jar /app/evalctl.jar
 COPY schemas /app/schemas

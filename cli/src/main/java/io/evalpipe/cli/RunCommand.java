@@ -66,8 +66,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Write the report this long after enqueueing even if prompts are missing (they are listed).")
     Duration deadline;
 
+    @Option(names = {"-v", "--verbose"}, description = "Log what every role does (INFO) instead of only warnings, above the progress bar.")
+    boolean verbose;
+
     @Override
     public Integer call() throws IOException {
+        if (!verbose && System.getenv("EVALPIPE_LOG_LEVEL") == null) {
+            // One command, one screen: the progress bar and the summary, not every role's start-up log.
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.evalpipe")).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         if (workers < 1) {
             throw new CliException(ExitCode.USAGE, "--workers must be at least 1");
         }

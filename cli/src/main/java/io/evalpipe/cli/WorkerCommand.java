@@ -2,6 +2,7 @@ package io.evalpipe.cli;
 
 import io.evalpipe.worker.HealthServer;
 import io.evalpipe.worker.Worker;
+import io.evalpipe.worker.WorkerMetrics;
 import io.evalpipe.worker.engine.InferenceEngine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -30,7 +31,7 @@ final class WorkerCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--health-port", paramLabel = "PORT",
-            description = "Serve GET /health (200 ready, 503 loading/stopping/error) on this port. Default: off.")
+            description = "Serve GET /health (200 ready, 503 loading/stopping/error) and GET /metrics (Prometheus) on this port. Default: off.")
     Integer healthPort;
 
     @Option(names = "--health-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
@@ -44,6 +45,12 @@ final class WorkerCommand implements Callable<Integer> {
         var validator = engine.validator();
         var mode = engine.validationMode();
         HealthServer health = healthPort == null ? null : HealthServer.start(healthHost, healthPort);
+        WorkerMetrics metrics = WorkerMetrics.none();
+        if (health != null) {
+            var registry = WorkerMetrics.prometheusRegistry();
+            health.serveMetrics(registry);
+            metrics = new WorkerMetrics(registry, pool);
+        }
         try {
             // The model is checked and loaded before the first poll: a bad model file must not take (and stall) a job.
             EngineOptions.Opened opened = engine.open(1);
@@ -51,6 +58,8 @@ final class WorkerCommand implements Callable<Integer> {
                 Pipeline.ensureTopics(props, kafka.topics(), pool, partitions);
                 Worker worker = Pipeline.newWorker(props, kafka.topics(), pool, workerId != null ? workerId : defaultWorkerId(),
                         engine.parallel, llm, opened.model().sha256(), validator, mode);
+                metrics.modelLoaded(llm.info().modelLoadMillis());
+                worker.withMetrics(metrics);
                 if (health != null) {
                     worker.onStatus(health::set);
                 }

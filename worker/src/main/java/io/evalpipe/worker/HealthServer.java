@@ -1,6 +1,7 @@
 package io.evalpipe.worker;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /health}: {@code 200 {"status":"ready"}} once the worker takes jobs, {@code 503} while
  * it is loading its model or after it failed. Orchestrators (Docker healthchecks, Kubernetes probes)
- * route work by it; the same states go to the log.
+ * route work by it; the same states go to the log. With {@link #serveMetrics}, {@code GET /metrics}
+ * serves the worker's meters in the Prometheus text format on the same port.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
@@ -56,6 +58,19 @@ public final class HealthServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the health port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Serves {@code GET /metrics} from now on: one port to open per worker, for probes and scrapes alike. */
+    public HealthServer serveMetrics(PrometheusMeterRegistry registry) {
+        server.createContext("/metrics", exchange -> {
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        return this;
     }
 
     public int port() {

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,12 +52,13 @@ public final class Worker implements Runnable, AutoCloseable {
     private final PoisonHandler poison;
 
     private final OffsetTracker offsets = new OffsetTracker();
-    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile BiConsumer<HealthServer.Status, String> statusListener = (status, detail) -> { };
+    private volatile WorkerMetrics metrics = WorkerMetrics.none();
 
     private record Finished(TopicPartition partition, long offset) {}
 
@@ -74,6 +75,12 @@ public final class Worker implements Runnable, AutoCloseable {
     /** Told when the worker starts taking jobs, stops, or fails; set before {@link #run}. */
     public Worker onStatus(BiConsumer<HealthServer.Status, String> listener) {
         this.statusListener = listener;
+        return this;
+    }
+
+    /** Where the worker counts its jobs and latencies; set before {@link #run}. */
+    public Worker withMetrics(WorkerMetrics metrics) {
+        this.metrics = metrics;
         return this;
     }
 
@@ -124,13 +131,19 @@ public final class Worker implements Runnable, AutoCloseable {
             statusListener.accept(HealthServer.Status.READY, workerId);
             while (running) {
                 try {
-                    pollOnce(c, producer, generations);
+                    if (offsets.inFlightCount() >= slots) {
+                        // Full: wake up the moment a job finishes, not at the end of a poll timeout.
+                        awaitFinished();
+                        c.poll(Duration.ZERO); // partitions are paused: this only keeps us in the group
+                    } else {
+                        pollOnce(c, producer, generations);
+                    }
                 } catch (WakeupException e) {
                     if (running) {
                         throw e;
                     }
                 }
-                commitFinished(c);
+                commitFinished(c, false);
             }
             drain(c, generations);
         } finally {
@@ -141,26 +154,33 @@ public final class Worker implements Runnable, AutoCloseable {
     }
 
     private void pollOnce(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ExecutorService generations) {
+        if (!c.paused().isEmpty()) {
+            c.resume(c.paused()); // a slot is free again
+        }
         var records = c.poll(POLL);
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             offsets.started(partition, record.offset());
             Job job = poison.decode(record, producer);
             if (job == null) {
+                metrics.deadLettered();
                 finished.add(new Finished(partition, record.offset()));
                 continue;
             }
             generations.submit(() -> {
-                if (runAndPublish(job, producer)) {
-                    finished.add(new Finished(partition, record.offset()));
+                metrics.started();
+                try {
+                    if (runAndPublish(job, producer)) {
+                        finished.add(new Finished(partition, record.offset()));
+                    }
+                } finally {
+                    metrics.ended();
                 }
             });
         }
         // Full: stop fetching, but keep polling so the group knows we are alive.
         if (offsets.inFlightCount() >= slots) {
             c.pause(c.assignment());
-        } else if (!c.paused().isEmpty()) {
-            c.resume(c.paused());
         }
     }
 
@@ -170,7 +190,6 @@ public final class Worker implements Runnable, AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topics.results(), result.runId(), Messages.RESULT.serializer().serialize(null, result))).get();
             log.debug("Job {}/{}: {} in {} ms", job.runId(), job.promptId(), result.status(), result.e2eMs());
-            return true;
         } catch (Exception e) {
             // The producer already retried until its delivery timeout: the cluster is gone for us.
             // Stopping without committing hands the job to whichever worker reads the partition next.
@@ -183,6 +202,8 @@ public final class Worker implements Runnable, AutoCloseable {
             statusListener.accept(HealthServer.Status.ERROR, "cannot publish results");
             return false;
         }
+        metrics.published(result);
+        return true;
     }
 
     /** True when the worker stopped because it could not publish results. */
@@ -190,14 +211,40 @@ public final class Worker implements Runnable, AutoCloseable {
         return failed;
     }
 
-    private void commitFinished(KafkaConsumer<String, byte[]> c) {
+    private void awaitFinished() {
+        try {
+            Finished f = finished.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            if (f != null) {
+                offsets.done(f.partition(), f.offset());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Commits what is safe to commit. In the loop the commit is asynchronous (a lost commit only
+     * means a job is redone, and the aggregator keeps one result per prompt); before partitions
+     * move or the worker stops it is synchronous, so a clean hand-over redoes nothing.
+     */
+    private void commitFinished(KafkaConsumer<String, byte[]> c, boolean sync) {
         Finished f;
         while ((f = finished.poll()) != null) {
             offsets.done(f.partition(), f.offset());
         }
         var committable = offsets.takeCommittable();
-        if (!committable.isEmpty()) {
+        if (committable.isEmpty()) {
+            return;
+        }
+        if (sync) {
             c.commitSync(committable);
+        } else {
+            c.commitAsync(committable, (done, error) -> {
+                if (error != null) {
+                    log.warn("Worker {} could not commit {}: {}; those jobs may be redone", workerId, done, error.toString());
+                }
+            });
         }
     }
 
@@ -211,7 +258,7 @@ public final class Worker implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        commitFinished(c);
+        commitFinished(c, true);
     }
 
     /** Asks the loop to stop after the jobs in hand; returns when it has. */
@@ -235,7 +282,7 @@ public final class Worker implements Runnable, AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitFinished(consumer);
+            commitFinished(consumer, true);
             partitions.forEach(offsets::forget);
         }
 

@@ -1,0 +1,82 @@
+package io.evalpipe.cli;
+
+import io.evalpipe.contracts.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "topics", mixinStandardHelpOptions = true,
+        description = {"Creates the pipeline's topics, with N job partitions for each pool, then prints every topic's partition count.",
+                "Run it once before the workers start: a pool's job topic caps how many worker slots can work at once, "
+                        + "and every other role would otherwise create it with its own default."})
+final class TopicsCommand implements Callable<Integer> {
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--partitions", required = true, paramLabel = "N",
+            description = "Job partitions per pool: at least the sum of --parallel over the pool's workers, or some slots stay idle.")
+    int partitions;
+
+    @Option(names = "--pool", paramLabel = "P", defaultValue = "default",
+            description = "Worker pool whose job topic to create; repeatable. Default: ${DEFAULT-VALUE}.")
+    List<String> pools = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (partitions < 1) {
+            throw new CliException(ExitCode.USAGE, "--partitions must be at least 1");
+        }
+        Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
+        Topics topics = kafka.topics();
+        Pipeline.ensureTopics(props, topics, null, 0);
+        for (String pool : pools) {
+            Pipeline.ensureTopics(props, topics, pool, partitions);
+        }
+        List<String> names = new ArrayList<>(List.of(topics.manifests(), topics.results(), topics.runs(), topics.deadLetters()));
+        pools.forEach(pool -> names.add(topics.jobs(pool)));
+        Map<String, TopicDescription> described = describe(props, names);
+        for (String name : names) {
+            int count = described.get(name).partitions().size();
+            System.out.println(name + " " + count);
+            // An existing topic keeps its count: say so rather than let the extra workers sit idle unnoticed.
+            if (pools.stream().map(topics::jobs).anyMatch(name::equals) && count < partitions) {
+                System.err.println("evalctl: " + name + " already exists with " + count + " partitions, fewer than " + partitions
+                        + "; grow it with kafka-topics.sh --alter --topic " + name + " --partitions " + partitions);
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static Map<String, TopicDescription> describe(Properties props, List<String> names) {
+        long deadline = System.nanoTime() + DESCRIBE_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    return admin.describeTopics(names).allTopicNames().get();
+                } catch (ExecutionException e) {
+                    // A topic created a moment ago is not in every broker's metadata yet.
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw new CliException(ExitCode.INFRASTRUCTURE, "cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+                    }
+                    TimeUnit.MILLISECONDS.sleep(200);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.INFRASTRUCTURE, "interrupted");
+        }
+    }
+}
