@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ResultStatus;
@@ -24,11 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,28 +111,19 @@ class CrashRecoveryIT {
 
     /** Reads results and summaries from the side, as an observer would. */
     private static final class ResultWatcher implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
+        private final TopicReader reader;
         private final Topics topics;
         private final Set<String> prompts = new HashSet<>();
         private final AtomicInteger received = new AtomicInteger();
         private final AtomicReference<RunSummary> summary = new AtomicReference<>();
 
         ResultWatcher(Properties kafka, Topics topics) {
-            Properties p = new Properties();
-            p.putAll(kafka);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             this.topics = topics;
-            this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(topics.results(), topics.runs())) {
-                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+            reader = TopicReader.fromBeginning(kafka, topics.results(), topics.runs());
         }
 
         private void pollOnce() {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            reader.poll(Duration.ofMillis(200)).forEach(r -> {
                 if (r.topic().equals(topics.runs())) {
                     summary.set(Messages.SUMMARY.deserializer().deserialize(null, r.value()));
                 } else {
@@ -169,7 +156,7 @@ class CrashRecoveryIT {
 
         @Override
         public void close() {
-            consumer.close();
+            reader.close();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
@@ -17,19 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,21 +146,13 @@ class DurabilityIT {
     }
 
     /** Reads a topic from the start until {@code done} says so, riding out a broker that is briefly away. */
-    private static void consume(Properties kafka, String topic, Duration deadline, java.util.function.Predicate<byte[]> done) {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
+    private static void consume(Properties kafka, String topic, Duration deadline, Predicate<byte[]> done) {
+        try (TopicReader reader = TopicReader.fromBeginning(kafka, topic)) {
             boolean[] reached = {false};
             await().atMost(deadline).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(r -> reached[0] |= done.test(r.value()));
+                reader.poll(Duration.ofMillis(200)).forEach(r -> reached[0] |= done.test(r.value()));
                 return reached[0];
             });
         }
     }
-
 }

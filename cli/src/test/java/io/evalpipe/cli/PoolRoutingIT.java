@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunManifest;
@@ -23,11 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,16 +86,10 @@ class PoolRoutingIT {
     }
 
     private static Map<String, RunSummary> awaitSummaries(Properties kafka, Topics topics, int expected) {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, RunSummary> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = List.of(new TopicPartition(topics.runs(), 0));
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (TopicReader reader = TopicReader.fromBeginning(kafka, topics.runs())) {
             await().atMost(Duration.ofMinutes(3)).pollInSameThread().until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.put(r.key(), Messages.SUMMARY.deserializer().deserialize(null, r.value())));
+                reader.poll(Duration.ofMillis(200)).forEach(r -> out.put(r.key(), Messages.SUMMARY.deserializer().deserialize(null, r.value())));
                 return out.size() >= expected;
             });
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.Messages;
@@ -21,12 +22,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,20 +86,15 @@ class RunProducerIT {
 
     /** Reads a topic from the start with read_committed, until {@code expected} records arrived. */
     private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
-        Properties p = kafka();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        try (TopicReader reader = TopicReader.fromBeginning(kafka(), topic)) {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .until(() -> {
+                out.addAll(reader.poll(Duration.ofMillis(200)));
                 return out.size() >= expected;
             });
+            assertThat(out).hasSize(expected);
+            return out;
         }
-        assertThat(out).hasSize(expected);
-        return out;
     }
 }

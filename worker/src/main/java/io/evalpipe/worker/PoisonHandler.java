@@ -51,8 +51,11 @@ final class PoisonHandler {
         } catch (MessageFormatException e) {
             reason = e.getMessage();
         }
-        log.warn("Dead-lettering job at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         deadLetter(record, reason, producer);
+        EvalResult error = errorResult(record.value(), reason);
+        if (error != null) {
+            send(producer, new ProducerRecord<>(topics.results(), error.runId(), Messages.RESULT.serializer().serialize(null, error)));
+        }
         return null;
     }
 
@@ -69,22 +72,28 @@ final class PoisonHandler {
         return null;
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, KafkaProducer<String, byte[]> producer) {
+    /**
+     * Parks a job on the dead-letter topic with its reason: for jobs that cannot be decoded, and for
+     * jobs the engine refused (a prompt longer than the context window), whose error row the caller
+     * publishes itself.
+     */
+    void deadLetter(ConsumerRecord<String, byte[]> record, String reason, KafkaProducer<String, byte[]> producer) {
+        log.warn("Dead-lettering job at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add("evalpipe.dlq.source", (record.topic() + "-" + record.partition() + "@" + record.offset()).getBytes(StandardCharsets.UTF_8));
         headers.add("evalpipe.dlq.worker", workerId.getBytes(StandardCharsets.UTF_8));
+        send(producer, new ProducerRecord<>(topics.deadLetters(), null, record.key(), record.value(), headers));
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(new ProducerRecord<>(topics.deadLetters(), null, record.key(), record.value(), headers)).get();
-            EvalResult error = errorResult(record.value(), reason);
-            if (error != null) {
-                producer.send(new ProducerRecord<>(topics.results(), error.runId(), Messages.RESULT.serializer().serialize(null, error))).get();
-            }
+            producer.send(record).get();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("cannot write to the dead-letter topic " + topics.deadLetters(), e);
+            throw new IllegalStateException("cannot write to " + record.topic(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.evalpipe.worker;
 
 import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.Topics;
@@ -170,7 +171,7 @@ public final class Worker implements Runnable, AutoCloseable {
             generations.submit(() -> {
                 metrics.started();
                 try {
-                    if (runAndPublish(job, producer)) {
+                    if (runAndPublish(job, record, producer)) {
                         finished.add(new Finished(partition, record.offset()));
                     }
                 } finally {
@@ -185,10 +186,14 @@ public final class Worker implements Runnable, AutoCloseable {
     }
 
     /** @return true once the result is acknowledged; false stops the worker with the job uncommitted */
-    private boolean runAndPublish(Job job, KafkaProducer<String, byte[]> producer) {
+    private boolean runAndPublish(Job job, ConsumerRecord<String, byte[]> record, KafkaProducer<String, byte[]> producer) {
         EvalResult result = runner.run(job);
         try {
             producer.send(new ProducerRecord<>(topics.results(), result.runId(), Messages.RESULT.serializer().serialize(null, result))).get();
+            if (FailureReason.ENGINE_ERROR.wireName().equals(result.failureReason())) {
+                // The engine refused the job itself (e.g. a prompt longer than the context): park it with the reason.
+                poison.deadLetter(record, String.join("; ", result.validationErrors()), producer);
+            }
             log.debug("Job {}/{}: {} in {} ms", job.runId(), job.promptId(), result.status(), result.e2eMs());
         } catch (Exception e) {
             // The producer already retried until its delivery timeout: the cluster is gone for us.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.GenerationParams;
@@ -26,16 +27,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -111,19 +108,14 @@ class WorkerIT {
 
 
     private List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, int expected) {
-        Properties p = kafka();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (TopicReader reader = TopicReader.fromBeginning(kafka(), topic)) {
             await().atMost(WAIT).pollInSameThread().until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                out.addAll(reader.poll(Duration.ofMillis(200)));
                 return out.size() >= expected;
             });
+            return out;
         }
-        return out;
     }
 
     private long committedJobs() throws Exception {
@@ -189,5 +181,29 @@ class WorkerIT {
                 org.assertj.core.groups.Tuple.tuple("future", ResultStatus.ERROR),
                 org.assertj.core.groups.Tuple.tuple("blank", ResultStatus.ERROR));
         await().atMost(WAIT).until(() -> committedJobs() == 4);
+    }
+
+    @Test
+    void shouldDeadLetterAJobTheEngineRefusesAndReportItAsAnError() throws Exception {
+        FakeEngine engine = new FakeEngine(request -> {
+            if (request.messages().get(0).content().startsWith("huge")) {
+                throw new IllegalStateException("prompt of 9000 tokens does not fit the context of 4096");
+            }
+            return FakeEngine.completion("{\"ok\": true}", io.evalpipe.worker.engine.FinishReason.STOP);
+        });
+        startWorker(engine, 1);
+        Job huge = new Job(Messages.SCHEMA_VERSION, "run-d", "huge", List.of(new ChatMessage("user", "huge prompt")), GenerationParams.NONE, Instant.now());
+        Job fine = new Job(Messages.SCHEMA_VERSION, "run-d", "fine", List.of(new ChatMessage("user", "x")), GenerationParams.NONE, Instant.now());
+        sendRaw(List.of(Json.encode(huge), Json.encode(fine)));
+
+        List<ConsumerRecord<String, byte[]>> dead = awaitRecords(topics.deadLetters(), 1);
+        assertThat(new String(dead.get(0).headers().lastHeader("evalpipe.dlq.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("prompt of 9000 tokens does not fit the context of 4096");
+        List<EvalResult> results = awaitRecords(topics.results(), 2).stream()
+                .map(r -> Messages.RESULT.deserializer().deserialize(null, r.value())).toList();
+        assertThat(results).extracting(EvalResult::promptId, EvalResult::failureReason).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("huge", "engine_error"),
+                org.assertj.core.groups.Tuple.tuple("fine", null));
+        await().atMost(WAIT).until(() -> committedJobs() == 2);
     }
 }
