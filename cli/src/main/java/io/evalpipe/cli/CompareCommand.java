@@ -1,0 +1,111 @@
+package io.evalpipe.cli;
+
+import io.evalpipe.aggregator.compare.CompareMarkdown;
+import io.evalpipe.aggregator.compare.CompareOutput;
+import io.evalpipe.aggregator.compare.Comparison;
+import io.evalpipe.aggregator.compare.ReportFolder;
+import io.evalpipe.aggregator.compare.Thresholds;
+import io.evalpipe.aggregator.compare.UnreadableReportException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compares a candidate run with a baseline run from their report folders: pass rate, E2E p50/p95 and mean"
+                + " completion tokens, each difference with its 95%% interval, and the prompts that went pass -> fail and back."
+                + " Writes compare.md and compare-junit.xml (one test case per gate).",
+                "A gate fails (exit 1) only when the whole 95%% interval lies beyond the allowed change; a point estimate beyond"
+                + " it with an interval reaching back within it is reported as inconclusive (noise), exit 0."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "BASELINE", description = "Report folder, or a run id under --reports.")
+    String baseline;
+
+    @Parameters(index = "1", paramLabel = "CANDIDATE", description = "Report folder, or a run id under --reports.")
+    String candidate;
+
+    @Option(names = "--reports", defaultValue = "reports", paramLabel = "DIR",
+            description = "Where run ids are looked up. Default: ${DEFAULT-VALUE}.")
+    Path reports;
+
+    @Option(names = "--max-pass-rate-drop", defaultValue = "0.02", paramLabel = "FRACTION", converter = FractionConverter.class,
+            description = "Allowed fall of the pass rate, absolute: 0.02 or 2%% is two percentage points. Default: ${DEFAULT-VALUE}.")
+    double maxPassRateDrop;
+
+    @Option(names = "--max-p95-increase", defaultValue = "20%", paramLabel = "FRACTION", converter = FractionConverter.class,
+            description = "Allowed growth of the E2E p95, relative: 20%% or 0.2 allows 1.2 times the baseline's. Default: 20%%.")
+    double maxP95Increase;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where compare.md and compare-junit.xml go. Default: the candidate's report folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Thresholds thresholds;
+        try {
+            thresholds = new Thresholds(maxPassRateDrop, maxP95Increase);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        }
+        ReportFolder base = read(locate(baseline, "BASELINE"));
+        ReportFolder cand = read(locate(candidate, "CANDIDATE"));
+        Comparison comparison = Comparison.of(base, cand, thresholds);
+        Path dir = out != null ? out : cand.dir();
+        List<Path> files;
+        try {
+            files = CompareOutput.write(comparison, dir);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "cannot write the comparison into " + dir + ": " + e.getMessage(), e);
+        }
+        System.out.print(CompareMarkdown.consoleSummary(comparison));
+        files.forEach(f -> System.out.println("Wrote " + f.toAbsolutePath()));
+        return comparison.failed() ? ExitCode.GATE_FAILED : ExitCode.OK;
+    }
+
+    /** A folder as given, else a run id under --reports: a path wins, so that ./x and reports/x are never confused. */
+    private Path locate(String given, String what) {
+        Path asGiven = Path.of(given);
+        if (Files.isDirectory(asGiven)) {
+            return asGiven;
+        }
+        Path underReports = reports.resolve(given);
+        if (Files.isDirectory(underReports)) {
+            return underReports;
+        }
+        throw new CliException(ExitCode.USAGE, what + " " + given + ": no such report folder, nor " + underReports);
+    }
+
+    private static ReportFolder read(Path dir) {
+        try {
+            return ReportFolder.read(dir);
+        } catch (UnreadableReportException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        }
+    }
+
+    /** {@code 0.02} or {@code 2%}: both mean two hundredths, as in suite files. */
+    static final class FractionConverter implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String text = value.trim();
+            boolean percent = text.endsWith("%");
+            try {
+                BigDecimal number = new BigDecimal(percent ? text.substring(0, text.length() - 1).trim() : text);
+                double fraction = (percent ? number.movePointLeft(2) : number).doubleValue();
+                if (fraction < 0) {
+                    throw new CommandLine.TypeConversionException("must not be negative, got '" + value + "'");
+                }
+                return fraction;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("must be a fraction such as 0.2 or a percentage such as 20%, got '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.evalpipe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.evalpipe.aggregator.compare.ReportFolder;
+import io.evalpipe.aggregator.compare.UnreadableReportException;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.producer.Prompt;
+import io.evalpipe.producer.PromptSet;
+import io.evalpipe.producer.RunProducer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * One run per combination of parameter values, on one broker and one loaded model, and a table of
+ * what each combination did: the experiment "which max tokens / mode / temperature removes the
+ * tail without costing passes" in one command.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Runs a prompt set once per combination of the --vary values (their cartesian product) on this machine, as `run` does,"
+                + " and writes sweep.md and sweep.html into REPORTS/sweep-<time>/: one row per variant with its pass rate (95%% CI),"
+                + " E2E p50, p95 and max with N, mean completion tokens, failures by reason and a link to its report.",
+                "Variants run one after another on the same model and workers. A prompt's own params still override the run's,"
+                        + " so a varied key a prompt sets itself is not varied for that prompt (sweep.md lists them)."})
+final class SweepCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    GenerationOptions generation;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Mixin
+    LocalRunOptions local;
+
+    @Option(names = "--vary", required = true, paramLabel = "KEY=V1,V2,...",
+            description = "A parameter and its values; repeatable. KEY: max_tokens, temperature, top_p, top_k, repeat_penalty, seed,"
+                    + " timeout_ms, output_mode. E.g. --vary max_tokens=128,256 --vary output_mode=free,schema.")
+    List<String> vary;
+
+    @Override
+    public Integer call() throws IOException {
+        local.apply();
+        // Input first: a bad prompt file, option or --vary value must fail before anything is started.
+        PromptSet set = ProduceCommand.readPrompts(local.prompts);
+        GenerationParams base = generation.params();
+        SweepPlan plan = SweepPlan.parse(vary, base);
+        refuseVariedOptions(plan);
+        engine.check(true);
+        String suite = local.suiteName(set);
+        Instant started = Clock.systemUTC().instant();
+        PrintStream err = System.err;
+        err.println("Sweep of " + plan.variants().size() + " variants over " + set.prompts().size() + " prompts");
+
+        List<SweepReport.Entry> done = new ArrayList<>();
+        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, local.pool, err)) {
+            for (SweepPlan.Variant variant : plan.variants()) {
+                err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
+                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
+                RunSummary summary = cluster.run(runId, set, suite, variant.params(), local.deadline, local.reports);
+                done.add(new SweepReport.Entry(variant, read(Path.of(summary.reportDir()))));
+            }
+        } catch (CliException e) {
+            if (done.isEmpty()) {
+                throw e;
+            }
+            // The variants that finished are worth their table; the exit code still says the sweep failed.
+            try {
+                writeReport(plan, base, set, done, started, e.getMessage());
+            } catch (IOException | RuntimeException written) {
+                e.addSuppressed(written);
+            }
+            throw e;
+        }
+        Path dir = writeReport(plan, base, set, done, started, null);
+        print(done, dir);
+        return ExitCode.OK;
+    }
+
+    /** A value given both as an option and in --vary would silently lose one of them. */
+    private void refuseVariedOptions(SweepPlan plan) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("max_tokens", generation.maxTokens);
+        given.put("temperature", generation.temperature);
+        given.put("top_p", generation.topP);
+        given.put("top_k", generation.topK);
+        given.put("repeat_penalty", generation.repeatPenalty);
+        given.put("seed", generation.seed);
+        given.put("timeout_ms", generation.timeout);
+        given.put("output_mode", generation.outputMode);
+        for (String key : plan.keys()) {
+            if (given.get(key) != null) {
+                throw new CliException(ExitCode.USAGE, key + " is both set by its option (--" + key.replace('_', '-')
+                        .replace("timeout-ms", "timeout") + ") and varied; give it in --vary only");
+            }
+        }
+    }
+
+    private Path writeReport(SweepPlan plan, GenerationParams base, PromptSet set, List<SweepReport.Entry> done, Instant started,
+                             String stoppedBecause) throws IOException {
+        Path dir = SweepReport.createFolder(local.reports, started);
+        List<String> notes = new ArrayList<>();
+        if (stoppedBecause != null) {
+            notes.add("Incomplete: " + done.size() + " of " + plan.variants().size() + " variants finished; the sweep stopped: "
+                    + stoppedBecause);
+        }
+        notes.add("Parameters of every variant besides the varied ones: " + fixedParams(base, plan.keys()) + ".");
+        notes.add(overridingPrompts(set, plan.keys()));
+        notes.add("Variants ran one after another, in the order listed, on the same loaded model and " + local.workers
+                + " worker(s), so they did not compete for it; each has its own run and report.");
+        notes.add(SweepReport.notePercentiles());
+        List<Path> files = SweepReport.write(dir, plan.keys(), done, notes);
+        files.forEach(f -> System.err.println("Wrote " + f.toAbsolutePath()));
+        return dir;
+    }
+
+    private static String fixedParams(GenerationParams base, List<String> varied) {
+        Map<String, JsonNode> fields = new TreeMap<>();
+        Json.WIRE.valueToTree(base).properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
+        List<String> parts = new ArrayList<>();
+        fields.forEach((k, v) -> {
+            if (!varied.contains(k)) {
+                parts.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+            }
+        });
+        return String.join(", ", parts);
+    }
+
+    /** Per-prompt params override the run's: a prompt that sets a varied key keeps its own value in every variant. */
+    static String overridingPrompts(PromptSet set, List<String> varied) {
+        Map<String, List<String>> byKey = new LinkedHashMap<>();
+        for (Prompt p : set.prompts()) {
+            if (p.params() == null) {
+                continue;
+            }
+            Json.WIRE.valueToTree(p.params()).properties().forEach(e -> {
+                if (varied.contains(e.getKey())) {
+                    byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p.id() + " (" + e.getValue().asText() + ")");
+                }
+            });
+        }
+        String rule = "A prompt's own params in the prompt file override the run's, so a varied key that a prompt sets itself"
+                + " is not varied for that prompt";
+        if (byKey.isEmpty()) {
+            return rule + ". No prompt of this set sets a varied key.";
+        }
+        List<String> parts = new ArrayList<>();
+        byKey.forEach((key, prompts) -> parts.add(key + " is fixed by " + String.join(", ", prompts)));
+        return rule + ": in this set, " + String.join("; ", parts) + ".";
+    }
+
+    private static ReportFolder read(Path dir) {
+        try {
+            return ReportFolder.read(dir);
+        } catch (UnreadableReportException e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
+        }
+    }
+
+    private static void print(List<SweepReport.Entry> done, Path dir) {
+        PrintStream out = System.out;
+        for (SweepReport.Entry e : done) {
+            ReportFolder f = e.report();
+            out.printf(Locale.ROOT, "%d. %s: %d/%d passed (%.1f%%)%s%n", e.variant().number(), e.variant().label(), f.passed(), f.n(),
+                    f.passRate() == null ? 0.0 : 100 * f.passRate(),
+                    f.e2e() == null ? "" : String.format(Locale.ROOT, ", E2E p50 %.1f ms, p95 %.1f ms (N=%d)", f.e2e().p50(), f.e2e().p95(), f.e2e().n()));
+        }
+        out.println("Sweep: " + dir.resolve(SweepReport.MARKDOWN).toAbsolutePath());
+    }
+}

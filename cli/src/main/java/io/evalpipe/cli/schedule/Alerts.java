@@ -1,0 +1,9 @@
+package io.evalpipe.cli.schedule;
+
+/**
+ * Where the scheduler reports each run's outcome. The service logs them ({@link LogAlerts}); a
+ * chat or paging hook is another implementation of this one method.
+ */
+public interface Alerts {
+    void report(RegressionOutcome outcome);
+}
