@@ -7,6 +7,7 @@ import io.evalpipe.contracts.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -22,8 +25,10 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   {prefix}.manifests ─┐
  *                       ├─ merge ─ RunCollector ──(RunSummary)──▶ {prefix}.reports
- *   {prefix}.results  ──┘        │  run-progress store: runId → RunProgress
- *                                │  run-results store:  runId/promptId → latest EvalResult
+ *   {prefix}.results  ──┘        │  run-progress store:  runId → RunProgress (counts; kept after the report)
+ *                                │  run-manifests store: runId → RunManifest (until the report)
+ *                                │  run-deadlines store: runId → when to report it partial (open runs only)
+ *                                │  run-results store:   runId/promptId → latest EvalResult (until the report)
  *                                └─ ReportSink writes REPORTS/&lt;run-id&gt;/
  * </pre>
  *
@@ -32,6 +37,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AggregatorTopology {
     static final String PROGRESS_STORE = "run-progress";
+    static final String MANIFESTS_STORE = "run-manifests";
+    static final String DEADLINES_STORE = "run-deadlines";
     static final String RESULTS_STORE = "run-results";
 
     private AggregatorTopology() {}
@@ -46,10 +53,10 @@ public final class AggregatorTopology {
     public static Topology buildTopology(Topics topics, Duration defaultDeadline, Duration checkEvery, ReportSink sink,
                                          String onlyRunId) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PROGRESS_STORE), Serdes.String(), new JsonSerde<>(RunProgress.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RESULTS_STORE), Serdes.String(), Messages.RESULT));
+        builder.addStateStore(store(PROGRESS_STORE, new JsonSerde<>(RunProgress.class)));
+        builder.addStateStore(store(MANIFESTS_STORE, Messages.MANIFEST));
+        builder.addStateStore(store(DEADLINES_STORE, Serdes.Long()));
+        builder.addStateStore(store(RESULTS_STORE, Messages.RESULT));
 
         var manifests = builder.stream(topics.manifests(), Consumed.with(Serdes.String(), Messages.MANIFEST))
                 .mapValues(RunEvent::of);
@@ -57,9 +64,17 @@ public final class AggregatorTopology {
                 .mapValues((EvalResult r) -> RunEvent.of(r));
         manifests.merge(results)
                 .filter((runId, event) -> onlyRunId == null || onlyRunId.equals(runId))
-                .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, RESULTS_STORE)
+                .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, MANIFESTS_STORE,
+                        DEADLINES_STORE, RESULTS_STORE)
                 .to(topics.runs(), Produced.with(Serdes.String(), Messages.SUMMARY));
         return builder.build();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        // Cached: a run's progress is rewritten by every result, and the cache sends only the last
+        // value per key to the changelog at each commit. The summaries are forwarded by the
+        // processor itself, so the cache delays nothing downstream.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values).withCachingEnabled();
     }
 
     public static Properties streamsConfig(Properties kafka, String applicationId, Path stateDir) {
@@ -76,8 +91,8 @@ public final class AggregatorTopology {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Let the broker's default decide, so one-node and three-node clusters both work unchanged.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // Reports are written the moment a run completes; there is nothing to gain from caching.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // Room for the stores' record cache (see store()).
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         return props;
     }
 }

@@ -7,11 +7,10 @@ import io.evalpipe.contracts.RunSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,6 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects each run's latest result per prompt and writes the report once every prompt of the
  * manifest has one, or once the run's deadline passes.
+ *
+ * <p>A result costs two small reads and two writes whatever the size of its run: its own key in
+ * the results store (to tell a first result from a repeat) and the run's {@link RunProgress}. The
+ * manifest is read only when the run is reported, and the deadline check looks only at open runs
+ * that have a deadline.
  */
 final class RunCollector implements Processor<String, RunEvent, String, RunSummary> {
     private static final Logger log = LoggerFactory.getLogger(RunCollector.class);
@@ -33,6 +37,8 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     private final ReportSink sink;
     private ProcessorContext<String, RunSummary> context;
     private KeyValueStore<String, RunProgress> progress;
+    private KeyValueStore<String, RunManifest> manifests;
+    private KeyValueStore<String, Long> deadlines;
     private KeyValueStore<String, EvalResult> results;
 
     RunCollector(Duration defaultDeadline, Duration checkEvery, ReportSink sink) {
@@ -45,6 +51,8 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     public void init(ProcessorContext<String, RunSummary> context) {
         this.context = context;
         this.progress = context.getStateStore(AggregatorTopology.PROGRESS_STORE);
+        this.manifests = context.getStateStore(AggregatorTopology.MANIFESTS_STORE);
+        this.deadlines = context.getStateStore(AggregatorTopology.DEADLINES_STORE);
         this.results = context.getStateStore(AggregatorTopology.RESULTS_STORE);
         context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::reportOverdueRuns);
     }
@@ -63,7 +71,13 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
             return;
         }
         if (event.manifest() != null) {
-            run = run.withManifest(event.manifest());
+            RunManifest m = event.manifest();
+            manifests.put(runId, m);
+            Long deadlineAt = deadlineAt(m);
+            if (deadlineAt != null) {
+                deadlines.put(runId, deadlineAt);
+            }
+            run = run.expecting(m.promptCount());
         } else {
             EvalResult result = event.result();
             String key = resultKey(runId, result.promptId());
@@ -72,52 +86,44 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
             results.put(key, result);
         }
         progress.put(runId, run);
-        if (run.manifest() != null && run.received() >= run.manifest().promptCount()) {
-            reportIfComplete(runId, run);
+        if (run.mayBeComplete()) {
+            RunReport report = collect(runId, run);
+            if (report.complete()) {
+                emit(runId, run, report);
+            }
         }
     }
 
-    private void reportIfComplete(String runId, RunProgress run) {
-        RunReport report = collect(run);
-        if (report.complete()) {
+    private Long deadlineAt(RunManifest m) {
+        Long after = m.deadlineMs() != null ? m.deadlineMs() : defaultDeadline != null ? Long.valueOf(defaultDeadline.toMillis()) : null;
+        return after == null ? null : m.createdAt().toEpochMilli() + after;
+    }
+
+    private void reportOverdueRuns(long nowMs) {
+        List<String> overdue = new ArrayList<>();
+        try (KeyValueIterator<String, Long> open = deadlines.all()) {
+            open.forEachRemaining(kv -> {
+                if (nowMs >= kv.value) {
+                    overdue.add(kv.key);
+                }
+            });
+        }
+        for (String runId : overdue) {
+            RunProgress run = progress.get(runId);
+            RunReport report = collect(runId, run);
+            log.warn("Run {} passed its deadline with {} of {} prompts missing; reporting what arrived",
+                    runId, report.missing().size(), run.expected());
             emit(runId, run, report);
         }
     }
 
-    private void reportOverdueRuns(long nowMs) {
-        List<KeyValue<String, RunProgress>> overdue = new ArrayList<>();
-        try (KeyValueIterator<String, RunProgress> all = progress.all()) {
-            all.forEachRemaining(kv -> {
-                if (isOverdue(kv.value, nowMs)) {
-                    overdue.add(kv);
-                }
-            });
-        }
-        for (KeyValue<String, RunProgress> kv : overdue) {
-            RunReport report = collect(kv.value);
-            log.warn("Run {} passed its deadline with {} of {} prompts missing; reporting what arrived",
-                    kv.key, report.missing().size(), kv.value.manifest().promptCount());
-            emit(kv.key, kv.value, report);
-        }
-    }
-
-    private boolean isOverdue(RunProgress run, long nowMs) {
-        if (run.reported() || run.manifest() == null) {
-            return false;
-        }
-        Long deadlineMs = run.manifest().deadlineMs() != null ? run.manifest().deadlineMs()
-                : defaultDeadline != null ? Long.valueOf(defaultDeadline.toMillis()) : null;
-        return deadlineMs != null && nowMs >= run.manifest().createdAt().toEpochMilli() + deadlineMs;
-    }
-
-    private RunReport collect(RunProgress run) {
-        RunManifest manifest = run.manifest();
-        Map<String, EvalResult> byPrompt = new TreeMap<>();
-        String prefix = manifest.runId() + "/";
-        try (KeyValueIterator<String, EvalResult> it = results.prefixScan(prefix, new StringSerializer())) {
+    private RunReport collect(String runId, RunProgress run) {
+        RunManifest manifest = manifests.get(runId);
+        Map<String, EvalResult> byPrompt = new HashMap<>();
+        try (KeyValueIterator<String, EvalResult> it = results.prefixScan(runId + "/", new StringSerializer())) {
             it.forEachRemaining(kv -> byPrompt.put(kv.value.promptId(), kv.value));
         }
-        List<EvalResult> ordered = new ArrayList<>();
+        List<EvalResult> ordered = new ArrayList<>(manifest.promptIds().size());
         List<String> missing = new ArrayList<>();
         for (String promptId : manifest.promptIds()) {
             EvalResult r = byPrompt.get(promptId);
@@ -132,11 +138,16 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
 
     private void emit(String runId, RunProgress run, RunReport report) {
         RunSummary summary = sink.write(report);
+        // Only the small progress record stays, so that a late result is recognised and ignored.
         progress.put(runId, run.asReported());
-        // The report is on disk; the results need not stay in the store.
-        for (String promptId : run.manifest().promptIds()) {
-            results.delete(resultKey(runId, promptId));
+        deadlines.delete(runId);
+        // Every result of the run goes, also one for a prompt the manifest does not name.
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, EvalResult> it = results.prefixScan(runId + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
         }
+        keys.forEach(results::delete);
+        manifests.delete(runId);
         log.info("Run {} reported: {}/{} passed, {} missing -> {}", runId, summary.passed(), summary.n(),
                 summary.missing().size(), summary.reportDir());
         context.forward(new Record<>(runId, summary, Instant.now().toEpochMilli()));

@@ -1,32 +1,39 @@
 package io.evalpipe.aggregator;
 
-import io.evalpipe.contracts.RunManifest;
-
 /**
- * What the aggregator remembers of a run between records (the results themselves are stored one per
- * prompt, beside it).
+ * What the aggregator reads and writes for every result of a run. It is kept small on purpose: the
+ * manifest, with every prompt id, sits in a store of its own and is read once, when the run is
+ * reported, so the cost of a result does not grow with the size of its run.
  *
- * @param manifest null until the manifest arrives: results may be read first
+ * @param expected the manifest's prompt count, or -1 until the manifest arrives (results may be read first)
  * @param received distinct prompt ids with a result so far
- * @param reported true once the report is written; later results are ignored
  * @param retried  results that replaced an earlier result of the same prompt
+ * @param reported true once the report is written; later results are ignored
  */
-record RunProgress(RunManifest manifest, int received, boolean reported, int retried) {
-    static final RunProgress EMPTY = new RunProgress(null, 0, false, 0);
+record RunProgress(int expected, int received, int retried, boolean reported) {
+    static final RunProgress EMPTY = new RunProgress(-1, 0, 0, false);
 
-    RunProgress withManifest(RunManifest m) {
-        return new RunProgress(m, received, reported, retried);
+    RunProgress expecting(int promptCount) {
+        return new RunProgress(promptCount, received, retried, reported);
     }
 
     RunProgress withOneMore() {
-        return new RunProgress(manifest, received + 1, reported, retried);
+        return new RunProgress(expected, received + 1, retried, reported);
     }
 
     RunProgress withRetry() {
-        return new RunProgress(manifest, received, reported, retried + 1);
+        return new RunProgress(expected, received, retried + 1, reported);
     }
 
     RunProgress asReported() {
-        return new RunProgress(manifest, received, true, retried);
+        return new RunProgress(expected, received, retried, true);
+    }
+
+    /**
+     * True once every expected prompt may have a result. Whether those are the manifest's ids is
+     * checked when the results are collected: a result may name a prompt the manifest does not have.
+     */
+    boolean mayBeComplete() {
+        return expected >= 0 && received >= expected;
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,14 +60,21 @@ public final class RunProducer {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(kafka, runId), new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();
+            String jobTopic = topics.jobs(pool);
+            int partitions = producer.partitionsFor(jobTopic).size();
+            // Where a run's first job goes; the run id spreads small runs over different partitions.
+            int first = Math.floorMod(runId.hashCode(), partitions);
             producer.beginTransaction();
             try {
                 producer.send(new ProducerRecord<>(topics.manifests(), runId, Messages.MANIFEST.serializer().serialize(null, manifest)));
-                for (Prompt prompt : set.prompts()) {
+                List<Prompt> prompts = set.prompts();
+                for (int i = 0; i < prompts.size(); i++) {
+                    Prompt prompt = prompts.get(i);
                     Job job = new Job(Messages.SCHEMA_VERSION, runId, prompt.id(), prompt.messages(),
                             params.overriddenBy(prompt.params()), now);
-                    // Keyed by prompt so a run's jobs spread over every partition, and so every worker.
-                    producer.send(new ProducerRecord<>(topics.jobs(pool), runId + "/" + prompt.id(),
+                    // Dealt round-robin, not hashed by key: each worker owns fixed partitions and a run
+                    // ends with its busiest worker, so the partitions get equal shares (within one job).
+                    producer.send(new ProducerRecord<>(jobTopic, (first + i) % partitions, runId + "/" + prompt.id(),
                             Messages.JOB.serializer().serialize(null, job)));
                 }
                 producer.commitTransaction();

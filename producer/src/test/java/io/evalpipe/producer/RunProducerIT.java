@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +84,29 @@ class RunProducerIT {
         assertThat(a.params().seed()).as("the run's seed fills the rest").isEqualTo(7L);
         assertThat(a.params().outputMode()).isEqualTo("schema");
         assertThat(a.enqueuedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void shouldDealARunsJobsEvenlyOverThePartitions() throws Exception {
+        Topics topics = new Topics("t-" + UUID.randomUUID());
+        try (Admin admin = Admin.create(kafka())) {
+            TopicSetup.ensureTopics(admin, topics, "cpu", 4, (short) 1);
+        }
+        Path file = dir.resolve("ten.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            lines.add("{\"id\": \"p" + i + "\", \"messages\": [{\"role\": \"user\", \"content\": \"q" + i + "\"}]}");
+        }
+        Files.writeString(file, String.join("\n", lines));
+
+        new RunProducer(kafka(), topics, Clock.systemUTC())
+                .enqueue("ten-run", PromptSetReader.read(file), "ten", "cpu", GenerationParams.DEFAULTS, null, null);
+
+        Map<Integer, Long> perPartition = readAll(topics.jobs("cpu"), 10).stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));
+        // 10 jobs on 4 partitions: two get 3 and two get 2; a hash of the keys would not promise that.
+        assertThat(perPartition).hasSize(4);
+        assertThat(perPartition.values()).containsExactlyInAnyOrder(3L, 3L, 2L, 2L);
     }
 
     /** Reads a topic from the start with read_committed, until {@code expected} records arrived. */

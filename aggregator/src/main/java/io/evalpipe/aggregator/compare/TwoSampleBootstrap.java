@@ -1,10 +1,10 @@
 package io.evalpipe.aggregator.compare;
 
 import io.evalpipe.aggregator.report.Percentiles;
+import io.evalpipe.aggregator.report.SplitMix64;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 
 /**
  * 95% percentile-bootstrap intervals of how two runs' E2E p50, p95 and mean completion tokens
@@ -19,7 +19,7 @@ public final class TwoSampleBootstrap {
     public static final String METHOD = "95% percentile bootstrap of two independent samples: " + RESAMPLES
             + " times, the baseline's N_b results and then the candidate's N_c results are each drawn with replacement"
             + " (the results with an e2e_ms value, sorted by e2e_ms, read from results.csv)"
-            + " by one java.util.Random seeded with the String.hashCode() of \"<baseline run id>/<candidate run id>/e2e\";"
+            + " by one " + SplitMix64.METHOD + ", seeded with the String.hashCode() of \"<baseline run id>/<candidate run id>/e2e\";"
             + " on each pair of resamples the p50 and p95 (R-7) and the mean completion tokens are computed,"
             + " and their difference (candidate - baseline) and ratio (candidate / baseline);"
             + " each interval is the 2.5th and 97.5th percentiles (R-7) of its " + RESAMPLES + " values.";
@@ -37,7 +37,7 @@ public final class TwoSampleBootstrap {
 
     private TwoSampleBootstrap() {}
 
-    /** The seed of a pair of runs: String.hashCode and java.util.Random are specified to the bit, so any JVM agrees. */
+    /** The seed of a pair of runs: String.hashCode and SplitMix64 are specified to the bit, so any JVM agrees. */
     public static long seed(String baselineRunId, String candidateRunId) {
         return (baselineRunId + "/" + candidateRunId + "/e2e").hashCode();
     }
@@ -55,7 +55,7 @@ public final class TwoSampleBootstrap {
         boolean ratios = b[0].e2eMs() > 0;
         boolean tokens = Arrays.stream(b).allMatch(s -> s.completionTokens() != null)
                 && Arrays.stream(c).allMatch(s -> s.completionTokens() != null);
-        Random random = new Random(seed);
+        SplitMix64 random = new SplitMix64(seed);
         double[] p50Diff = new double[RESAMPLES];
         double[] p50Ratio = new double[RESAMPLES];
         double[] p95Diff = new double[RESAMPLES];
@@ -81,10 +81,10 @@ public final class TwoSampleBootstrap {
     }
 
     /** Fills {@code e2e} with one resample, sorted, and returns the resample's mean completion tokens. */
-    private static double draw(Sample[] from, double[] e2e, Random random) {
+    private static double draw(Sample[] from, double[] e2e, SplitMix64 random) {
         long tokens = 0;
         for (int i = 0; i < e2e.length; i++) {
-            Sample s = from[random.nextInt(from.length)];
+            Sample s = from[random.nextIndex(from.length)];
             e2e[i] = s.e2eMs();
             tokens += s.completionTokens() == null ? 0 : s.completionTokens();
         }

@@ -1,5 +1,7 @@
 package io.evalpipe.aggregator.report;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
  * Percentiles of a sample, by linear interpolation between closest ranks: the method Hyndman and
  * Fan number 7 (R's default {@code type = 7}), NumPy's default ({@code method="linear"}) and
@@ -42,20 +44,34 @@ public final class Percentiles {
         }
         double[] x = sortedAscending;
         checkSortedAndFinite(x);
-        int n = x.length;
+        return ofOrderStatistics(x.length, p, i -> x[i]);
+    }
+
+    /**
+     * The same percentile, for a sample that is not held as an array: {@code orderStatistic(i)}
+     * gives its {@code i}-th smallest value (0-based). The bootstrap uses it on resamples that it
+     * keeps as counts, so that each resample costs no sort. The caller has checked {@code n} and
+     * {@code p}; only the two order statistics the result needs are asked for.
+     */
+    static double ofOrderStatistics(int n, double p, IntToDoubleFunction orderStatistic) {
         double h = (n - 1) * p / 100.0;
         int k = (int) Math.floor(h);
         if (k >= n - 1) {
-            return x[n - 1];
+            return orderStatistic.applyAsDouble(n - 1);
         }
         double fraction = h - k;
-        if (fraction == 0 || x[k] == x[k + 1]) {
-            return x[k];
+        double lower = orderStatistic.applyAsDouble(k);
+        if (fraction == 0) {
+            return lower;
         }
-        double value = x[k] + fraction * (x[k + 1] - x[k]);
+        double upper = orderStatistic.applyAsDouble(k + 1);
+        if (lower == upper) {
+            return lower;
+        }
+        double value = lower + fraction * (upper - lower);
         // Rounding in the product could step a hair outside the bracketing pair; the contract says
         // it never does.
-        return Math.min(Math.max(value, x[k]), x[k + 1]);
+        return Math.min(Math.max(value, lower), upper);
     }
 
     private static void checkSortedAndFinite(double[] x) {

@@ -77,4 +77,41 @@ class BootstrapTest {
         assertThat(Bootstrap.percentiles(List.of(), 1)).isNull();
         assertThat(Bootstrap.percentiles(Arrays.asList(null, 4.0, null), 1).p95()).isEqualTo(new Interval(4.0, 4.0));
     }
+
+    @Test
+    void shouldGiveTheSameIntervalsAsSortingEveryResample() {
+        java.util.Random values = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 19, 20, 200, 1000}) {
+            List<Double> sample = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // Ties included: latencies are often equal to the millisecond.
+                sample.add(Math.floor(100 + 1000 * Math.exp(values.nextGaussian())));
+            }
+            long seed = Bootstrap.seed("run-" + n, "e2e");
+
+            assertThat(Bootstrap.percentiles(sample, seed)).as("N = %d", n).isEqualTo(bySortingEachResample(sample, seed));
+        }
+    }
+
+    /** The textbook procedure, a resample array sorted each time: the reference the counting must match to the bit. */
+    private static Bootstrap.Intervals bySortingEachResample(List<Double> values, long seed) {
+        double[] x = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        SplitMix64 random = new SplitMix64(seed);
+        double[] sample = new double[x.length];
+        double[] p50s = new double[Bootstrap.RESAMPLES];
+        double[] p95s = new double[Bootstrap.RESAMPLES];
+        for (int b = 0; b < Bootstrap.RESAMPLES; b++) {
+            for (int i = 0; i < sample.length; i++) {
+                sample[i] = x[random.nextIndex(x.length)];
+            }
+            Arrays.sort(sample);
+            p50s[b] = Percentiles.percentile(sample, 50);
+            p95s[b] = Percentiles.percentile(sample, 95);
+        }
+        Arrays.sort(p50s);
+        Arrays.sort(p95s);
+        return new Bootstrap.Intervals(
+                new Interval(Percentiles.percentile(p50s, 2.5), Percentiles.percentile(p50s, 97.5)),
+                new Interval(Percentiles.percentile(p95s, 2.5), Percentiles.percentile(p95s, 97.5)), seed);
+    }
 }

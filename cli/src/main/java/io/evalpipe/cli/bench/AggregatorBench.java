@@ -13,6 +13,8 @@ import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.producer.RunProducer;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +79,9 @@ final class AggregatorBench implements Callable<Integer> {
                 results, runs, results / runs, repeat);
         List<Double> rates = new ArrayList<>();
         List<Double> lastToReport = new ArrayList<>();
+        List<Double> cpuPerResult = new ArrayList<>();
+        List<Double> ratesWithoutReports = new ArrayList<>();
+        List<Double> reportSeconds = new ArrayList<>();
         List<Double> heapBusy = new ArrayList<>();
         List<Double> heapAfter = new ArrayList<>();
         for (int r = 0; r < repeat; r++) {
@@ -87,19 +92,27 @@ final class AggregatorBench implements Callable<Integer> {
             }
             rates.add(m.rate);
             lastToReport.add(m.lastToReportSeconds);
+            cpuPerResult.add(m.streamCpuMicrosPerResult);
+            ratesWithoutReports.add(m.rateWithoutReports);
+            reportSeconds.add(m.reportSeconds);
             heapBusy.add(m.heapBusyMb);
             heapAfter.add(m.heapAfterMb);
-            out.printf(Locale.ROOT, "repetition %d: %.0f results/s (%.2f s from RUNNING to all consumed, %.2f s start to RUNNING), last result to report %.3f s; load %s%n",
-                    r + 1, m.rate, m.consumeSeconds, m.startSeconds, m.lastToReportSeconds, Bench.load());
+            out.printf(Locale.ROOT, "repetition %d: %.0f results/s (%.2f s from RUNNING to all consumed, %.2f s start to RUNNING), of which %.2f s writing reports; %.0f results/s without them; stream thread CPU %.1f us per result; last result to report %.3f s; load %s%n",
+                    r + 1, m.rate, m.consumeSeconds, m.startSeconds, m.reportSeconds, m.rateWithoutReports, m.streamCpuMicrosPerResult,
+                    m.lastToReportSeconds, Bench.load());
         }
         out.println();
         new Bench.Table()
                 .add("results consumed per second", Stats.of(rates), "results/s")
+                .add("time writing the reports of the runs completed meanwhile", Stats.of(reportSeconds), "s")
+                .add("results consumed per second, report writing taken out", Stats.of(ratesWithoutReports), "results/s")
+                .add("stream thread CPU per result (reports included)", Stats.of(cpuPerResult), "us")
                 .add("last result to report on disk", Stats.of(lastToReport), "s")
                 .add("heap used after GC, all but one consumed", Stats.of(heapBusy), "MB")
                 .add("heap used after GC, after the reports", Stats.of(heapAfter), "MB")
                 .print(out);
         out.println("(heap figures are the whole JVM: broker, producer and aggregator; the aggregator's state is in RocksDB, off the heap)");
+        out.println("(stream thread CPU is the aggregator's own work, from ThreadMXBean: 1e6 / it is what one core would sustain with the broker elsewhere)");
         Stats rate = Stats.of(rates);
         Stats last = Stats.of(lastToReport);
         out.printf(Locale.ROOT, "target >= 50000 results/s: %s; target last result to report <= 1 s: %s%n",
@@ -112,7 +125,9 @@ final class AggregatorBench implements Callable<Integer> {
     /** Why the last repetition did not finish, and how far it got. */
     private String partial;
 
-    private record Measured(double rate, double consumeSeconds, double startSeconds, double lastToReportSeconds,
+    private record Measured(double rate, double consumeSeconds, double startSeconds, double reportSeconds,
+                            double rateWithoutReports, double streamCpuMicrosPerResult,
+                            double lastToReportSeconds,
                             double heapBusyMb, double heapAfterMb) {}
 
     /** One repetition on its own broker; null when it ran past the timeout. */
@@ -130,6 +145,8 @@ final class AggregatorBench implements Callable<Integer> {
             long t1 = System.nanoTime();
             long consumed = awaitConsumed(pipeline, appId, t0 + timeout.toNanos());
             long t2 = System.nanoTime();
+            double streamCpuMicros = streamThreadCpuNanos() / 1000.0;
+            double reportSeconds = Bench.seconds(pipeline.reportWritingNanos());
             if (consumed < results - 1) {
                 // Still say how fast it went: a run that cannot finish in time is a figure too.
                 partial = String.format(Locale.ROOT, "consumed %d of %d results in %.0f s after RUNNING (%.0f results/s)",
@@ -161,6 +178,7 @@ final class AggregatorBench implements Callable<Integer> {
             }
             double heapAfter = heapUsedMb();
             return new Measured((results - 1) / Bench.seconds(t2 - t1), Bench.seconds(t2 - t1), Bench.seconds(t1 - t0),
+                    reportSeconds, (results - 1) / (Bench.seconds(t2 - t1) - reportSeconds), streamCpuMicros / (results - 1),
                     Bench.seconds(done.atNanos() - t3), heapBusy, heapAfter);
         }
     }
@@ -263,6 +281,18 @@ final class AggregatorBench implements Callable<Integer> {
         } catch (Exception e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "cannot read the aggregator's offsets: " + e, e);
         }
+    }
+
+    /** CPU time of the Kafka Streams threads so far (from start-up, so restoring and joining count too). */
+    private static long streamThreadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains("-StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static double heapUsedMb() {

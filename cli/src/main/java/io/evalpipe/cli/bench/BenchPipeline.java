@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,6 +63,7 @@ final class BenchPipeline implements AutoCloseable {
     private final Map<String, CompletableFuture<Reported>> reports = new ConcurrentHashMap<>();
     private final Properties kafka = new Properties();
     private final Path reportsDir;
+    private final AtomicLong reportWritingNanos = new AtomicLong();
 
     private BenchPipeline(EmbeddedKafkaBroker broker) throws IOException {
         toClose.add(broker);
@@ -86,6 +88,11 @@ final class BenchPipeline implements AutoCloseable {
         return copy;
     }
 
+    /** Time the aggregator's thread has spent in the report writer so far. */
+    long reportWritingNanos() {
+        return reportWritingNanos.get();
+    }
+
     void ensureTopics(String pool, int jobPartitions) {
         try (Admin admin = Admin.create(kafka())) {
             TopicSetup.ensureTopics(admin, TOPICS, pool, jobPartitions, (short) -1);
@@ -96,7 +103,9 @@ final class BenchPipeline implements AutoCloseable {
     KafkaStreams startAggregator(String applicationId) {
         ReportWriter writer = new ReportWriter();
         var topology = AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), report -> {
+            long start = System.nanoTime();
             var summary = writer.write(report, reportsDir);
+            reportWritingNanos.addAndGet(System.nanoTime() - start);
             reportFuture(report.manifest().runId()).complete(new Reported(System.nanoTime(), report));
             return summary;
         }, null);
