@@ -45,6 +45,11 @@ final class EngineOptions {
             description = "Context window per slot, in tokens. Default: ${DEFAULT-VALUE}.")
     int contextSize;
 
+    @Option(names = "--flash-attn",
+            description = "llama.cpp flash attention: with --parallel, slots stop paying for each other's attention (faster), but greedy replies"
+                    + " then depend on how requests overlapped, so runs are no longer byte-for-byte repeatable. Default: off.")
+    boolean flashAttention;
+
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu",
             description = "Where llama.cpp runs. gpu needs a GPU build of the native library (--native-lib); it is refused otherwise, never silently run on the CPU. Default: ${DEFAULT-VALUE}.")
     String device;
@@ -144,14 +149,15 @@ final class EngineOptions {
         }
     }
 
-    private LlamaCppOptions llamaCppOptions(int workersSharing) {
+    LlamaCppOptions llamaCppOptions(int workersSharing) {
         try {
             // Pinned without a thread count: one thread per core of the range.
             int n = threads != null ? threads
                     : cpuRange != null ? LlamaCppOptions.parseCpuRange(cpuRange)[1] - LlamaCppOptions.parseCpuRange(cpuRange)[0] + 1
                     : LlamaCppOptions.defaultThreads();
             return new LlamaCppOptions(n, contextSize,
-                    parallel * workersSharing, gpuLayers, false).withPlacement(device, cpuRange, mainGpu, devices);
+                    parallel * workersSharing, gpuLayers, false).withPlacement(device, cpuRange, mainGpu, devices)
+                    .withFlashAttention(flashAttention);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }

@@ -65,6 +65,9 @@ final class BatchingBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Repetitions per configuration. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
+    @Option(names = "--flash-attn", description = "Turn on llama.cpp flash attention, as `worker --flash-attn` does. Default: off, as in the worker.")
+    boolean flashAttention;
+
     @Override
     public Integer call() {
         Bench.checkRepeat(repeat);
@@ -72,8 +75,8 @@ final class BatchingBench implements Callable<Integer> {
         int n = threads != null ? threads : LlamaCppOptions.defaultThreads();
         PrintStream out = System.out;
         Bench.header(out, "batching");
-        out.printf(Locale.ROOT, "%d requests per repetition from %s, max tokens %d, temperature 0, %d thread(s), %d repetitions, each configuration in its own JVM%n",
-                requests, shortPrompts ? "one-line questions (--short-prompts)" : prompts, maxTokens, n, repeat);
+        out.printf(Locale.ROOT, "%d requests per repetition from %s, max tokens %d, temperature 0, %d thread(s), flash attention %s, %d repetitions, each configuration in its own JVM%n",
+                requests, shortPrompts ? "one-line questions (--short-prompts)" : prompts, maxTokens, n, flashAttention ? "on" : "off", repeat);
         Bench.Table table = new Bench.Table();
         List<String> targets = new ArrayList<>();
         for (String size : sizes.split(",")) {
@@ -84,7 +87,8 @@ final class BatchingBench implements Callable<Integer> {
                 List<String> lines = Bench.child(RESULT, List.of("bench", "batching-child", "--model", file.toString(),
                         "--parallel", String.valueOf(k), "--threads", String.valueOf(n), "--ctx-size", String.valueOf(contextSize),
                         "--prompts", shortPrompts ? SHORT : prompts.toString(), "--requests", String.valueOf(requests),
-                        "--max-tokens", String.valueOf(maxTokens), "--repeat", String.valueOf(repeat)));
+                        "--max-tokens", String.valueOf(maxTokens), "--repeat", String.valueOf(repeat),
+                        "--flash-attn=" + flashAttention));
                 List<Double> rates = new ArrayList<>();
                 String rss = "";
                 for (String line : lines) {
@@ -153,11 +157,15 @@ final class BatchingBench implements Callable<Integer> {
         @Option(names = "--repeat", required = true)
         int repeat;
 
+        @Option(names = "--flash-attn", required = true, arity = "1")
+        boolean flashAttention;
+
         @Override
         public Integer call() throws Exception {
             List<Prompt> list = SHORT.equals(prompts.toString()) ? Bench.shortPrompts(20) : Bench.prompts(prompts).prompts();
             GenerationParams params = Bench.params(maxTokens);
-            LlamaCppEngine engine = LlamaCppEngine.load(model, new LlamaCppOptions(threads, contextSize, parallel, 0));
+            LlamaCppEngine engine = LlamaCppEngine.load(model,
+                    new LlamaCppOptions(threads, contextSize, parallel, 0).withFlashAttention(flashAttention));
             System.out.println(RESULT + " rss " + Bench.mb(Bench.rssBytes()));
             ExecutorService callers = Executors.newFixedThreadPool(parallel);
             try {

@@ -149,6 +149,9 @@ public final class LlamaCppEngine implements InferenceEngine {
             params.setCpuRange(options.cpuRange()).setCpuStrict(1)
                     .setCpuRangeBatch(options.cpuRange()).setCpuStrictBatch(1);
         }
+        if (options.flashAttention()) {
+            params.enableFlashAttn();
+        }
         if (!options.nativeLogging()) {
             params.disableLog();
         }
@@ -171,10 +174,10 @@ public final class LlamaCppEngine implements InferenceEngine {
             log.warn("Another llama.cpp model is already loaded in this process: the binding does not isolate "
                     + "them reliably and replies may change; load one model per process and share its engine");
         }
-        log.info("Loaded {} ({}, {} parameters{}) in {} ms on backend {} (device {}{}): {} threads, {} slot(s) of {} tokens",
+        log.info("Loaded {} ({}, {} parameters{}) in {} ms on backend {} (device {}{}): {} threads, {} slot(s) of {} tokens, flash attention {}",
                 gguf.name(), gguf.architecture(), gguf.parameterCount(), gguf.isSynthetic() ? ", synthetic" : "",
                 loadMillis, backend, options.device(), options.cpuRange() == null ? "" : ", cores " + options.cpuRange(),
-                options.threads(), options.parallel(), options.contextSize());
+                options.threads(), options.parallel(), options.contextSize(), options.flashAttention() ? "on" : "off");
         return new LlamaCppEngine(model, gguf, options, loadMillis);
     }
 

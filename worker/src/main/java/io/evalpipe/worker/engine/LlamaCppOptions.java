@@ -23,9 +23,18 @@ package io.evalpipe.worker.engine;
  *                      {@code --cpu-range} with {@code --cpu-strict}); null leaves placement to the OS
  * @param mainGpu       the GPU for the whole model when not split; null is llama.cpp's default (0)
  * @param devices       comma-separated llama.cpp device names to use (e.g. {@code CUDA0,CUDA1}); null: all
+ * @param flashAttention llama.cpp's flash attention ({@code --flash-attn}), off by default. All slots
+ *                      share one KV cache; without it every slot's attention runs over every slot's
+ *                      cells, masked, so K slots make each step cost K times the attention, while the
+ *                      flash-attention kernel skips masked cells. Measured on the small synthetic
+ *                      model with interview prompts, 4 slots against 1: 0.87x without, 1.43x with
+ *                      (BENCHMARKS.md). It is off because it costs reproducibility: with it a slot's
+ *                      cells are summed in an order that depends on when the other slots' tokens
+ *                      arrived, and greedy replies in parallel slots then differ from one at a time
+ *                      (1 of 8 prompts, from token 35, on the tiny synthetic model).
  */
 public record LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging,
-                              String device, String cpuRange, Integer mainGpu, String devices) {
+                              String device, String cpuRange, Integer mainGpu, String devices, boolean flashAttention) {
 
     /** Enough for a system prompt of a few hundred tokens, a chat history and a 256-token reply. */
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
@@ -62,7 +71,7 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
 
     /** CPU, no pinning. */
     public LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging) {
-        this(threads, contextSize, parallel, gpuLayers, nativeLogging, "cpu", null, null, null);
+        this(threads, contextSize, parallel, gpuLayers, nativeLogging, "cpu", null, null, null, false);
     }
 
     /** @return {lo, hi} of a {@code lo-hi} core range */
@@ -80,7 +89,7 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
     }
 
     public LlamaCppOptions withPlacement(String device, String cpuRange, Integer mainGpu, String devices) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 
     /** {@code availableProcessors - 1}, at least 1. */
@@ -89,22 +98,26 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
     }
 
     public LlamaCppOptions withThreads(int threads) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 
     public LlamaCppOptions withContextSize(int contextSize) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 
     public LlamaCppOptions withParallel(int parallel) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 
     public LlamaCppOptions withGpuLayers(int gpuLayers) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 
     public LlamaCppOptions withNativeLogging(boolean nativeLogging) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices);
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
+    }
+
+    public LlamaCppOptions withFlashAttention(boolean flashAttention) {
+        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
     }
 }
