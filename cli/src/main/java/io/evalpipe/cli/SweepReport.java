@@ -2,6 +2,7 @@ package io.evalpipe.cli;
 
 import io.evalpipe.aggregator.compare.Interval;
 import io.evalpipe.aggregator.compare.ReportFolder;
+import io.evalpipe.aggregator.report.Escape;
 import io.evalpipe.aggregator.report.LatencyStats;
 import io.evalpipe.aggregator.report.Percentiles;
 import java.io.IOException;
@@ -146,14 +147,14 @@ final class SweepReport {
     private String html() {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-                + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body>\n");
-        h.append("<h1>").append(escape(title)).append("</h1>\n");
+                + "<title>" + Escape.html(title) + "</title><style>" + STYLE + "</style></head><body>\n");
+        h.append("<h1>").append(Escape.html(title)).append("</h1>\n");
         if (warning != null) {
-            h.append("<p class=\"warn\"><strong>Warning:</strong> ").append(escape(warning)).append("</p>\n");
+            h.append("<p class=\"warn\"><strong>Warning:</strong> ").append(Escape.html(warning)).append("</p>\n");
         }
         h.append("<table><thead><tr>");
         for (int i = 0; i < header.size(); i++) {
-            h.append("<th").append(isFigureColumn(i) ? " class=\"r\"" : "").append('>').append(escape(header.get(i))).append("</th>");
+            h.append("<th").append(isFigureColumn(i) ? " class=\"r\"" : "").append('>').append(Escape.html(header.get(i))).append("</th>");
         }
         h.append("</tr></thead><tbody>\n");
         for (List<Cell> row : rows) {
@@ -161,14 +162,14 @@ final class SweepReport {
             for (int i = 0; i < row.size(); i++) {
                 Cell c = row.get(i);
                 h.append("<td").append(isFigureColumn(i) ? " class=\"r\"" : "").append('>');
-                h.append(c.htmlHref() == null ? escape(c.text())
-                        : "<a href=\"" + escape(c.htmlHref()) + "\">" + escape(c.text()) + "</a>");
+                h.append(c.htmlHref() == null ? Escape.html(c.text())
+                        : "<a href=\"" + Escape.html(c.htmlHref()) + "\">" + Escape.html(c.text()) + "</a>");
                 h.append("</td>");
             }
             h.append("</tr>\n");
         }
         h.append("</tbody></table>\n");
-        notes.forEach(n -> h.append("<p class=\"note\">").append(escape(n)).append("</p>\n"));
+        notes.forEach(n -> h.append("<p class=\"note\">").append(Escape.html(n)).append("</p>\n"));
         return h.append("</body></html>\n").toString();
     }
 
@@ -208,30 +209,8 @@ final class SweepReport {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    /** Pipes would split a cell, angle brackets open HTML, a newline would end the row. */
+    /** Text as Markdown shows it literally, in one table cell (the run report's escaping). */
     private static String mdCell(String text) {
-        if (text == null) {
-            return NONE;
-        }
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\r", " ").replace("\n", " ");
-    }
-
-    /** Text safe in element content and quoted attributes: run ids and reasons come from files and the command line. */
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(Character.isISOControl(c) && c != '\t' && c != '\n' ? ' ' : c);
-            }
-        }
-        return out.toString();
+        return text == null ? NONE : Escape.markdownCell(text);
     }
 }

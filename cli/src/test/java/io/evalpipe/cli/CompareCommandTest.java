@@ -2,6 +2,7 @@ package io.evalpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.evalpipe.aggregator.compare.CompareFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -56,9 +57,9 @@ class CompareCommandTest {
 
     @Test
     void shouldExitOneAndFailBothGatesOnARealRegression() throws Exception {
-        double[] fast = CompareRuns.tight(100, 20);
-        Path base = CompareRuns.run(reports, "base", 18, fast);
-        Path cand = CompareRuns.run(reports, "cand", 8, CompareRuns.times(fast, 3));
+        double[] fast = CompareFixtures.tight(100, 20);
+        Path base = CompareFixtures.run(reports, "base", 18, fast);
+        Path cand = CompareFixtures.run(reports, "cand", 8, CompareFixtures.times(fast, 3));
 
         Outcome o = compare(base.toString(), cand.toString());
 
@@ -72,9 +73,9 @@ class CompareCommandTest {
 
     @Test
     void shouldExitZeroAndCallANoisyDifferenceInconclusive() throws Exception {
-        double[] spread = CompareRuns.wide(100, 20);
-        Path base = CompareRuns.run(reports, "base", 17, spread);
-        Path cand = CompareRuns.run(reports, "cand", 16, CompareRuns.times(spread, 1.05));
+        double[] spread = CompareFixtures.wide(100, 20);
+        Path base = CompareFixtures.run(reports, "base", 17, spread);
+        Path cand = CompareFixtures.run(reports, "cand", 16, CompareFixtures.times(spread, 1.05));
 
         Outcome o = compare(base.toString(), cand.toString());
 
@@ -88,9 +89,9 @@ class CompareCommandTest {
 
     @Test
     void shouldListPromptsThatWentFromPassToFailAndBack() throws Exception {
-        double[] e2e = CompareRuns.tight(100, 4);
-        Path base = CompareRuns.run(reports, "base", new boolean[] {true, true, false, false}, e2e);
-        Path cand = CompareRuns.run(reports, "cand", new boolean[] {true, false, true, false}, e2e);
+        double[] e2e = CompareFixtures.tight(100, 4);
+        Path base = CompareFixtures.run(reports, "base", new boolean[] {true, true, false, false}, e2e);
+        Path cand = CompareFixtures.run(reports, "cand", new boolean[] {true, false, true, false}, e2e);
 
         Outcome o = compare(base.toString(), cand.toString());
 
@@ -102,9 +103,9 @@ class CompareCommandTest {
 
     @Test
     void shouldFindRunsByIdUnderReportsAndWriteIntoOut() throws Exception {
-        double[] e2e = CompareRuns.tight(100, 4);
-        CompareRuns.run(reports, "base", 4, e2e);
-        CompareRuns.run(reports, "cand", 4, e2e);
+        double[] e2e = CompareFixtures.tight(100, 4);
+        CompareFixtures.run(reports, "base", 4, e2e);
+        CompareFixtures.run(reports, "cand", 4, e2e);
         Path out = reports.resolve("ci/out");
 
         Outcome o = compare("base", "cand", "--reports", reports.toString(), "--out", out.toString(),
@@ -120,7 +121,7 @@ class CompareCommandTest {
 
     @Test
     void shouldExitTwoForAMissingRun() {
-        CompareRuns.run(reports, "base", 1, CompareRuns.tight(100, 2));
+        CompareFixtures.run(reports, "base", 1, CompareFixtures.tight(100, 2));
 
         Outcome o = compare("base", "nope", "--reports", reports.toString());
 
@@ -130,8 +131,8 @@ class CompareCommandTest {
 
     @Test
     void shouldExitTwoForAnUnreadableSummary() throws Exception {
-        Path base = CompareRuns.run(reports, "base", 1, CompareRuns.tight(100, 2));
-        Path cand = CompareRuns.run(reports, "cand", 1, CompareRuns.tight(100, 2));
+        Path base = CompareFixtures.run(reports, "base", 1, CompareFixtures.tight(100, 2));
+        Path cand = CompareFixtures.run(reports, "cand", 1, CompareFixtures.tight(100, 2));
         Files.writeString(cand.resolve("summary.json"), "not json");
 
         Outcome o = compare(base.toString(), cand.toString());

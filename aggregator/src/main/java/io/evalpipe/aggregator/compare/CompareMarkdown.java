@@ -1,12 +1,13 @@
 package io.evalpipe.aggregator.compare;
 
+import io.evalpipe.aggregator.report.Escape;
 import io.evalpipe.aggregator.report.Percentiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** compare.md: the comparison for people. Every text from a report folder goes through {@link #cell}. */
+/** compare.md: the comparison for people. Every text from a report folder goes through {@link Escape#markdownCell}. */
 public final class CompareMarkdown {
 
     private final StringBuilder md = new StringBuilder();
@@ -177,15 +178,9 @@ public final class CompareMarkdown {
         md.append(text).append('\n');
     }
 
-    /**
-     * Text as Markdown shows it literally: pipes would split a table cell, angle brackets open HTML,
-     * and a newline would end the row.
-     */
+    /** Text as Markdown shows it literally, in one table cell (the run report's escaping). */
     static String cell(String text) {
-        if (text == null) {
-            return Format.NONE;
-        }
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\r", " ").replace("\n", " ");
+        return text == null ? Format.NONE : Escape.markdownCell(text);
     }
 
     /** The same summary for a terminal: the headline, the differences and the gates, one per line. */

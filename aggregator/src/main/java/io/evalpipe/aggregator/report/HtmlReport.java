@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * report.html: the run in one file a browser opens from disk or an e-mail, with no CSS, script or
  * font fetched from anywhere, and a Content-Security-Policy that would stop any script even if
- * escaping failed. Every text goes through {@link #escape}: outputs and errors are model- or
+ * escaping failed. Every text goes through {@link Escape#html}: outputs and errors are model- or
  * user-controlled, and a {@code <script>} in a reply must stay text.
  */
 final class HtmlReport {
@@ -29,10 +29,10 @@ final class HtmlReport {
         String title = "Evaluation report: " + Objects.toString(m.runId(), "");
         h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-                + "<title>" + escape(title) + "</title><style>" + STYLE + "</style></head><body>\n");
-        h.raw("<h1>" + escape(title) + "</h1>\n");
+                + "<title>" + Escape.html(title) + "</title><style>" + STYLE + "</style></head><body>\n");
+        h.raw("<h1>" + Escape.html(title) + "</h1>\n");
         if (m.model() != null && m.model().synthetic()) {
-            h.raw("<p class=\"warn\"><strong>Warning:</strong> " + escape(MarkdownReport.SYNTHETIC_WARNING) + "</p>\n");
+            h.raw("<p class=\"warn\"><strong>Warning:</strong> " + Escape.html(MarkdownReport.SYNTHETIC_WARNING) + "</p>\n");
         }
         h.section("Summary", FigureTables.summary(report, f));
         h.section("Goodput", FigureTables.goodput(f));
@@ -57,28 +57,6 @@ final class HtmlReport {
         return h.html.toString();
     }
 
-    /**
-     * Text safe in element content and in quoted attribute values. Control characters other than
-     * tab and newline become spaces: they have no business in a page and some are invalid in it.
-     */
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(Character.isISOControl(c) && c != '\t' && c != '\n' ? ' ' : c);
-            }
-        }
-        return out.toString();
-    }
 
     private void charts(RunReport report, RunFigures f) {
         raw("<h2>E2E latency distribution</h2>\n");
@@ -108,19 +86,19 @@ final class HtmlReport {
             return;
         }
         raw("<ul>");
-        missing.forEach(id -> raw("<li>" + escape(id) + "</li>"));
+        missing.forEach(id -> raw("<li>" + Escape.html(id) + "</li>"));
         raw("</ul>\n");
     }
 
     private void section(String title, Table t) {
-        raw("<h2>" + escape(title) + "</h2>\n");
+        raw("<h2>" + Escape.html(title) + "</h2>\n");
         if (t.rows().isEmpty()) {
             note("None.");
             return;
         }
         raw("<table><thead><tr>");
         for (int i = 0; i < t.header().size(); i++) {
-            raw("<th" + align(t, i) + ">" + escape(t.header().get(i)) + "</th>");
+            raw("<th" + align(t, i) + ">" + Escape.html(t.header().get(i)) + "</th>");
         }
         raw("</tr></thead><tbody>\n");
         for (List<Table.Cell> cells : t.rows()) {
@@ -135,9 +113,9 @@ final class HtmlReport {
 
     /** A link only to a snapshot (a relative path {@link Snapshots#href} made), never a scheme. */
     private static String cell(Table.Cell c) {
-        String text = escape(c.text());
+        String text = Escape.html(c.text());
         boolean snapshot = c.href() != null && c.href().startsWith(Snapshots.DIR + "/") && !c.href().contains(":");
-        return snapshot ? "<a href=\"" + escape(c.href()) + "\">" + text + "</a>" : text;
+        return snapshot ? "<a href=\"" + Escape.html(c.href()) + "\">" + text + "</a>" : text;
     }
 
     private static String align(Table t, int column) {
@@ -145,7 +123,7 @@ final class HtmlReport {
     }
 
     private void note(String text) {
-        raw("<p class=\"note\">" + escape(text) + "</p>\n");
+        raw("<p class=\"note\">" + Escape.html(text) + "</p>\n");
     }
 
     private void raw(String text) {

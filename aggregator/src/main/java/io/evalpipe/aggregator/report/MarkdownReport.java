@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** report.md: the run for people. Every text that came from outside goes through {@link #cell}. */
+/** report.md: the run for people. Every text that came from outside goes through {@link Escape#markdownCell}. */
 final class MarkdownReport {
 
     static final String SYNTHETIC_WARNING =
@@ -31,7 +31,7 @@ final class MarkdownReport {
     static String render(RunReport report, RunFigures f) {
         MarkdownReport r = new MarkdownReport();
         RunManifest m = report.manifest();
-        r.line("# Evaluation report: " + cell(m.runId()));
+        r.line("# Evaluation report: " + Escape.markdownCell(m.runId()));
         r.line("");
         if (m.model() != null && m.model().synthetic()) {
             r.line("> **Warning:** " + SYNTHETIC_WARNING);
@@ -70,13 +70,13 @@ final class MarkdownReport {
     }
 
     private void paragraph(String text) {
-        line(cell(text));
+        line(Escape.markdownCell(text));
         line("");
     }
 
-    /** Every cell goes through {@link #cell}; a link's target is one {@link Snapshots#href} made. */
+    /** Every cell goes through {@link Escape#markdownCell}; a link's target is one {@link Snapshots#href} made. */
     private void table(Table t) {
-        row(t.header().stream().map(MarkdownReport::cell).toArray(String[]::new));
+        row(t.header().stream().map(Escape::markdownCell).toArray(String[]::new));
         StringBuilder rule = new StringBuilder("|");
         for (int i = 0; i < t.header().size(); i++) {
             rule.append(t.rightAligned(i) ? "---:|" : "---|");
@@ -89,9 +89,9 @@ final class MarkdownReport {
 
     private static String render(Table.Cell c) {
         if (c.href() == null || !SAFE_HREF.matcher(c.href()).matches()) {
-            return cell(c.text());
+            return Escape.markdownCell(c.text());
         }
-        return "[" + cell(c.text()).replace("[", "\\[").replace("]", "\\]") + "](" + c.href() + ")";
+        return "[" + Escape.markdownCell(c.text()).replace("[", "\\[").replace("]", "\\]") + "](" + c.href() + ")";
     }
 
     /** Snapshots with a link; a slow pass is as worth reading as a failure. */
@@ -120,7 +120,7 @@ final class MarkdownReport {
         }
         row("Reason", "Count");
         line("|---|---:|");
-        byReason.forEach((reason, count) -> row(cell(reason), String.valueOf(count)));
+        byReason.forEach((reason, count) -> row(Escape.markdownCell(reason), String.valueOf(count)));
         line("");
     }
 
@@ -135,8 +135,8 @@ final class MarkdownReport {
         line("|---|---|---|---|");
         for (EvalResult r : failed) {
             String firstError = r.validationErrors().isEmpty() ? "" : r.validationErrors().get(0);
-            row(cell(r.promptId()), r.status() == null ? "" : r.status().wireName(), cell(r.failureReason()),
-                    cell(truncate(firstError, MAX_CELL_CHARS)));
+            row(Escape.markdownCell(r.promptId()), r.status() == null ? "" : r.status().wireName(), Escape.markdownCell(r.failureReason()),
+                    Escape.markdownCell(truncate(firstError, MAX_CELL_CHARS)));
         }
         line("");
     }
@@ -152,8 +152,8 @@ final class MarkdownReport {
         row("Prompt", "Status", "Notes");
         line("|---|---|---|");
         for (EvalResult r : noted) {
-            row(cell(r.promptId()), r.status() == null ? "" : r.status().wireName(),
-                    cell(truncate(String.join("; ", r.notes()), MAX_CELL_CHARS)));
+            row(Escape.markdownCell(r.promptId()), r.status() == null ? "" : r.status().wireName(),
+                    Escape.markdownCell(truncate(String.join("; ", r.notes()), MAX_CELL_CHARS)));
         }
         line("");
     }
@@ -166,7 +166,7 @@ final class MarkdownReport {
         } else {
             line(missing.size() + " prompt(s) had no result when the report was written:");
             line("");
-            missing.forEach(id -> line("- " + cell(id)));
+            missing.forEach(id -> line("- " + Escape.markdownCell(id)));
         }
         line("");
     }
@@ -177,10 +177,10 @@ final class MarkdownReport {
         line("");
         row("Parameter", "Value");
         line("|---|---|");
-        row("pool", cell(m.pool()));
+        row("pool", Escape.markdownCell(m.pool()));
         row("created_at", m.createdAt() == null ? "" : m.createdAt().toString());
         row("deadline_ms", value(m.deadlineMs()));
-        row("prompt_set_sha256", cell(m.promptSetSha256()));
+        row("prompt_set_sha256", Escape.markdownCell(m.promptSetSha256()));
         row("max_tokens", value(p.maxTokens()));
         row("temperature", value(p.temperature()));
         row("top_p", value(p.topP()));
@@ -188,9 +188,9 @@ final class MarkdownReport {
         row("repeat_penalty", value(p.repeatPenalty()));
         row("seed", value(p.seed()));
         // As JSON, so that a stop string of "\n" reads as such instead of vanishing into a space.
-        row("stop", p.stop() == null ? "" : cell(new String(Json.encode(p.stop()), StandardCharsets.UTF_8)));
+        row("stop", p.stop() == null ? "" : Escape.markdownCell(new String(Json.encode(p.stop()), StandardCharsets.UTF_8)));
         row("timeout_ms", value(p.timeoutMs()));
-        row("output_mode", cell(p.outputMode()));
+        row("output_mode", Escape.markdownCell(p.outputMode()));
         line("");
     }
 
@@ -205,40 +205,10 @@ final class MarkdownReport {
         row("File", "SHA-256", "Size", "Synthetic");
         line("|---|---|---:|---|");
         String sha = model.sha256() == null ? "" : model.sha256().substring(0, Math.min(12, model.sha256().length()));
-        row(cell(model.fileName()), cell(sha), size(model.sizeBytes()), model.synthetic() ? "yes" : "no");
+        row(Escape.markdownCell(model.fileName()), Escape.markdownCell(sha), size(model.sizeBytes()), model.synthetic() ? "yes" : "no");
         line("");
     }
 
-    /**
-     * Text that keeps a table cell (or a list item, or a heading) one cell whatever it holds. A
-     * pipe would end the cell and a newline (or any control character) the row; a backtick could open a code span that
-     * swallows the rest of the row, {@code <} an HTML tag, and a backslash could escape our own
-     * escapes. Entities are used for the last three so they render as the character itself.
-     */
-    static String cell(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '|' -> out.append("\\|");
-                case '\\' -> out.append("\\\\");
-                case '`' -> out.append("&#96;");
-                case '<' -> out.append("&lt;");
-                case '&' -> out.append("&amp;");
-                case '\r' -> {
-                    out.append(' ');
-                    if (i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                        i++;
-                    }
-                }
-                default -> out.append(Character.isISOControl(c) && c != '\t' ? ' ' : c);
-            }
-        }
-        return out.toString();
-    }
 
     /** Cut by code points, before escaping, so neither a surrogate pair nor an escape is split. */
     static String truncate(String text, int maxChars) {
@@ -249,7 +219,7 @@ final class MarkdownReport {
     }
 
     private static String value(Object v) {
-        return v == null ? "" : cell(v.toString());
+        return v == null ? "" : Escape.markdownCell(v.toString());
     }
 
     private static String size(long bytes) {

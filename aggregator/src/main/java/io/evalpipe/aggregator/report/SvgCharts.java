@@ -102,7 +102,7 @@ final class SvgCharts {
 
     private static StringBuilder open(String title) {
         return new StringBuilder(f("<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">"
-                + "<title>%s</title>", WIDTH, HEIGHT, WIDTH, HEIGHT, HtmlReport.escape(title)));
+                + "<title>%s</title>", WIDTH, HEIGHT, WIDTH, HEIGHT, Escape.html(title)));
     }
 
     private static void marker(StringBuilder svg, double px, String label, int labelY) {
@@ -120,11 +120,11 @@ final class SvgCharts {
         svg.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", LEFT - 4, TOP + 4, yTop));
         svg.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>", LEFT - 4, bottom));
         svg.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>",
-                14, TOP + PLOT_H / 2, TOP + PLOT_H / 2, HtmlReport.escape(yLabel)));
+                14, TOP + PLOT_H / 2, TOP + PLOT_H / 2, Escape.html(yLabel)));
         svg.append(f("<text x=\"%d\" y=\"%d\">%s</text>", LEFT, bottom + 16, Fmt.figure(x.lo)));
         svg.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", LEFT + PLOT_W, bottom + 16, Fmt.figure(x.hi)));
         svg.append(f("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                LEFT + PLOT_W / 2, bottom + 36, HtmlReport.escape(xLabel)));
+                LEFT + PLOT_W / 2, bottom + 36, Escape.html(xLabel)));
     }
 
     private static String f(String format, Object... args) {

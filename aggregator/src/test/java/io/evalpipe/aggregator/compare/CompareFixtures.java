@@ -15,17 +15,17 @@ import java.util.stream.IntStream;
  * Report folders written by the real {@link ReportWriter}, so that the comparison is tested on
  * exactly the files the aggregator produces, never on a hand-written imitation of them.
  */
-final class CompareFixtures {
+public final class CompareFixtures {
 
     private CompareFixtures() {}
 
     /** Prompt ids P01, P02, ...: sorted as they are numbered. */
-    static String promptId(int i) {
+    public static String promptId(int i) {
         return String.format(Locale.ROOT, "P%02d", i + 1);
     }
 
     /** A run whose first {@code passed} prompts pass and the rest fail schema validation. */
-    static Path run(Path root, String runId, int passed, double[] e2eMs) {
+    public static Path run(Path root, String runId, int passed, double[] e2eMs) {
         boolean[] passes = new boolean[e2eMs.length];
         for (int i = 0; i < passed; i++) {
             passes[i] = true;
@@ -34,7 +34,7 @@ final class CompareFixtures {
     }
 
     /** A run of {@code e2eMs.length} prompts; prompt i passes when {@code passes[i]}; tokens grow with E2E. */
-    static Path run(Path root, String runId, boolean[] passes, double[] e2eMs) {
+    public static Path run(Path root, String runId, boolean[] passes, double[] e2eMs) {
         String[] ids = IntStream.range(0, e2eMs.length).mapToObj(CompareFixtures::promptId).toArray(String[]::new);
         RunManifest manifest = Fixtures.manifest(runId).suite("compare-test").prompts(ids).build();
         List<EvalResult> results = new ArrayList<>();
@@ -51,16 +51,16 @@ final class CompareFixtures {
     }
 
     /** Latencies within 2% of each other: a p95 that barely moves between resamples. */
-    static double[] tight(double ms, int n) {
+    public static double[] tight(double ms, int n) {
         return IntStream.range(0, n).mapToDouble(i -> ms * (1 + 0.001 * i)).toArray();
     }
 
     /** Latencies spread over two orders of magnitude, as a real model's are: a p95 that moves a lot. */
-    static double[] wide(double ms, int n) {
+    public static double[] wide(double ms, int n) {
         return IntStream.range(0, n).mapToDouble(i -> ms * Math.pow(1.25, i)).toArray();
     }
 
-    static double[] times(double[] values, double factor) {
+    public static double[] times(double[] values, double factor) {
         return java.util.Arrays.stream(values).map(v -> v * factor).toArray();
     }
 }

@@ -29,10 +29,10 @@ class HtmlReportTest {
 
     @Test
     void shouldEscapeTheFiveHtmlCharacters() {
-        assertThat(HtmlReport.escape("<a href=\"x\">'&'</a>"))
+        assertThat(Escape.html("<a href=\"x\">'&'</a>"))
                 .isEqualTo("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-        assertThat(HtmlReport.escape(null)).isEmpty();
-        assertThat(HtmlReport.escape("a\u0000b\tc\nd")).isEqualTo("a b\tc\nd");
+        assertThat(Escape.html(null)).isEmpty();
+        assertThat(Escape.html("a\u0000b\tc\nd")).isEqualTo("a b\tc\nd");
     }
 
     @Test

@@ -8,28 +8,28 @@ class MarkdownReportTest {
 
     @Test
     void shouldEscapePipesSoTheyStayInTheCell() {
-        assertThat(MarkdownReport.cell("a|b")).isEqualTo("a\\|b");
+        assertThat(Escape.markdownCell("a|b")).isEqualTo("a\\|b");
     }
 
     @Test
     void shouldReplaceEveryKindOfLineBreakWithOneSpace() {
-        assertThat(MarkdownReport.cell("a\nb\r\nc\rd")).isEqualTo("a b c d");
+        assertThat(Escape.markdownCell("a\nb\r\nc\rd")).isEqualTo("a b c d");
     }
 
     @Test
     void shouldNeutraliseBackticksHtmlAndBackslashes() {
-        assertThat(MarkdownReport.cell("`x` <script> a&b \\")).isEqualTo("&#96;x&#96; &lt;script> a&amp;b \\\\");
+        assertThat(Escape.markdownCell("`x` <script> a&b \\")).isEqualTo("&#96;x&#96; &lt;script> a&amp;b \\\\");
     }
 
     @Test
     void shouldNotLetABackslashEscapeTheCellBorder() {
         // "\|" must come out as an escaped backslash then an escaped pipe, never as a bare pipe.
-        assertThat(MarkdownReport.cell("\\|")).isEqualTo("\\\\\\|");
+        assertThat(Escape.markdownCell("\\|")).isEqualTo("\\\\\\|");
     }
 
     @Test
     void shouldWriteNullAsAnEmptyCell() {
-        assertThat(MarkdownReport.cell(null)).isEmpty();
+        assertThat(Escape.markdownCell(null)).isEmpty();
     }
 
     @Test
