@@ -5,6 +5,7 @@ import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
@@ -108,13 +109,13 @@ final class LocalCluster implements AutoCloseable {
      *
      * @throws CliException exit 3 when the aggregator or a worker stopped before the report was written
      */
-    RunSummary run(String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Path reports) {
+    RunSummary run(String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Slo slo, Path reports) {
         KafkaStreams aggregator = Pipeline.startAggregator(props, topics, "evalpipe-run-" + runId, stateDir, reports, null, runId);
         try {
             RunSummary summary;
             try (RunWatcher watcher = new RunWatcher(props, topics)) {
                 RunManifest manifest = new RunProducer(props, topics, Clock.systemUTC())
-                        .enqueue(runId, set, suite, pool, params, model, deadline);
+                        .enqueue(runId, set, suite, pool, params, model, deadline, slo);
                 err.println("Run " + runId + ": " + manifest.promptCount() + " prompts, " + workers.size() + " worker(s)");
                 ProgressBar bar = new ProgressBar(err, manifest.promptCount(), System.console() != null);
                 bar.update(0, 0);

@@ -1,5 +1,6 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,10 @@ final class LocalRunOptions {
     @Option(names = "--deadline", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Write the report this long after enqueueing even if prompts are missing (they are listed).")
     Duration deadline;
+
+    @Option(names = "--slo", converter = SloConverter.class, paramLabel = "e2e=D,ttft=D",
+            description = "Latency objectives, e.g. e2e=15s,ttft=2s: the report's goodput is the share of prompts that pass and meet them.")
+    Slo slo = Slo.NONE;
 
     @Option(names = {"-v", "--verbose"}, description = "Log what every role does (INFO) instead of only warnings, above the progress bar.")
     boolean verbose;

@@ -2,6 +2,7 @@ package io.evalpipe.cli;
 
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptFileException;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.PromptSetReader;
@@ -42,6 +43,10 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Report the run this long after enqueueing even if prompts are missing.")
     Duration deadline;
 
+    @Option(names = "--slo", converter = SloConverter.class, paramLabel = "e2e=D,ttft=D",
+            description = "Latency objectives, e.g. e2e=15s,ttft=2s: the report's goodput is the share of prompts that pass and meet them.")
+    Slo slo = Slo.NONE;
+
     @Option(names = "--partitions", defaultValue = "8", description = "Job partitions to create if the pool's topic is missing. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
@@ -54,7 +59,7 @@ final class ProduceCommand implements Callable<Integer> {
         Pipeline.ensureTopics(props, kafka.topics(), pool, partitions);
         String suiteName = suite != null ? suite : set.name();
         RunManifest manifest = new RunProducer(props, kafka.topics(), Clock.systemUTC())
-                .enqueue(RunProducer.newRunId(suiteName, Clock.systemUTC().instant()), set, suiteName, pool, params, modelInfo, deadline);
+                .enqueue(RunProducer.newRunId(suiteName, Clock.systemUTC().instant()), set, suiteName, pool, params, modelInfo, deadline, slo);
         System.out.println(manifest.runId());
         return ExitCode.OK;
     }

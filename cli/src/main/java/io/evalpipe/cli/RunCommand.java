@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
 
         try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, local.pool, System.err)) {
-            RunSummary summary = cluster.run(runId, set, suiteName, params, local.deadline, local.reports);
+            RunSummary summary = cluster.run(runId, set, suiteName, params, local.deadline, local.slo, local.reports);
             printSummary(summary, cluster.model());
             return ExitCode.OK;
         }

@@ -74,7 +74,7 @@ final class SweepCommand implements Callable<Integer> {
             for (SweepPlan.Variant variant : plan.variants()) {
                 err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
                 String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = cluster.run(runId, set, suite, variant.params(), local.deadline, local.reports);
+                RunSummary summary = cluster.run(runId, set, suite, variant.params(), local.deadline, local.slo, local.reports);
                 done.add(new SweepReport.Entry(variant, read(Path.of(summary.reportDir()))));
             }
         } catch (CliException e) {

@@ -9,6 +9,7 @@ import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.PromptSetReader;
 import io.evalpipe.producer.RunProducer;
@@ -87,7 +88,7 @@ class CrashRecoveryIT {
                 GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
                         new GenerationParams(160, null, null, null, null, null, null, null, null));
                 String runId = new RunProducer(kafka, topics, Clock.systemUTC())
-                        .enqueue("crash-run", prompts, "crash", "default", params, null, null).runId();
+                        .enqueue("crash-run", prompts, "crash", "default", params, null, null, Slo.NONE).runId();
 
                 watcher.awaitResults(30, Duration.ofMinutes(3));
                 w1.destroyForcibly().waitFor();

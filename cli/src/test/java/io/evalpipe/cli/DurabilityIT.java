@@ -8,6 +8,7 @@ import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.PromptSetReader;
 import io.evalpipe.producer.RunProducer;
@@ -52,7 +53,7 @@ class DurabilityIT {
 
     private String enqueue(Properties kafka, Topics topics, String runId) throws Exception {
         var prompts = PromptSetReader.read(EndToEndIT.ROOT.resolve("prompts/interview_chat_20.jsonl"));
-        return new RunProducer(kafka, topics, Clock.systemUTC()).enqueue(runId, prompts, "durability", "default", PARAMS, null, null).runId();
+        return new RunProducer(kafka, topics, Clock.systemUTC()).enqueue(runId, prompts, "durability", "default", PARAMS, null, null, Slo.NONE).runId();
     }
 
     @Test

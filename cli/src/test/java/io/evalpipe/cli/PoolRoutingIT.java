@@ -9,6 +9,7 @@ import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.PromptSetReader;
@@ -58,8 +59,8 @@ class PoolRoutingIT {
             Pipeline.startThread(cpuPool, "cpu-worker");
             try {
                 RunProducer producer = new RunProducer(kafka, topics, Clock.systemUTC());
-                RunManifest onGpu = producer.enqueue("run-gpu", prompts, "s", "gpu-a100", params, null, null);
-                RunManifest onCpu = producer.enqueue("run-cpu", prompts, "s", "cpu", params, null, null);
+                RunManifest onGpu = producer.enqueue("run-gpu", prompts, "s", "gpu-a100", params, null, null, Slo.NONE);
+                RunManifest onCpu = producer.enqueue("run-cpu", prompts, "s", "cpu", params, null, null, Slo.NONE);
 
                 Map<String, RunSummary> summaries = awaitSummaries(kafka, topics, 2);
 

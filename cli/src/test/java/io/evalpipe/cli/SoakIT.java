@@ -8,6 +8,7 @@ import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.PromptSetReader;
 import io.evalpipe.producer.RunProducer;
@@ -73,7 +74,7 @@ class SoakIT {
             }
             try (Observer observer = new Observer(kafka, topics)) {
                 String runId = new RunProducer(kafka, topics, Clock.systemUTC()).enqueue("soak", PromptSetReader.read(prompts), "soak",
-                        "default", GenerationParams.DEFAULTS, null, null).runId();
+                        "default", GenerationParams.DEFAULTS, null, null, Slo.NONE).runId();
 
                 observer.awaitResults(2_000);
                 long early = usedHeapAfterGc();

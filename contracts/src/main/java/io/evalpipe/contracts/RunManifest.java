@@ -11,6 +11,8 @@ import java.util.List;
  * @param params     the run-level parameters; a prompt's own params override them in its job
  * @param deadlineMs how long after {@code createdAt} the aggregator waits before reporting a
  *                   partial run; null means wait for every prompt
+ * @param slo        the latency objectives the run's goodput is judged by; {@link Slo#NONE} (also
+ *                   what a manifest without the field reads as) for none
  */
 public record RunManifest(
         int schemaVersion,
@@ -23,9 +25,11 @@ public record RunManifest(
         ModelInfo model,
         String pool,
         Instant createdAt,
-        Long deadlineMs) {
+        Long deadlineMs,
+        Slo slo) {
 
     public RunManifest {
         promptIds = List.copyOf(promptIds);
+        slo = slo == null ? Slo.NONE : slo;
     }
 }

@@ -38,6 +38,20 @@ class MessagesTest {
     }
 
     @Test
+    void shouldCarryARunsSloAndReadAManifestWithoutOneAsNone() {
+        RunManifest m = new RunManifest(1, "run-1", "s", "ab", 1, List.of("p"), GenerationParams.DEFAULTS, null, "cpu", T, null,
+                new Slo(15_000.0, 2_000.0));
+
+        byte[] bytes = Messages.MANIFEST.serializer().serialize("t", m);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"slo\":{\"e2e_ms\":15000.0,\"ttft_ms\":2000.0}");
+        assertThat(Messages.MANIFEST.deserializer().deserialize("t", bytes)).isEqualTo(m);
+        // A manifest from before the field existed.
+        String older = "{\"schema_version\":1,\"run_id\":\"r\",\"prompt_count\":0,\"prompt_ids\":[],\"created_at\":\"2026-11-23T10:15:30Z\"}";
+        assertThat(Json.decode(older.getBytes(StandardCharsets.UTF_8), RunManifest.class).slo()).isEqualTo(Slo.NONE);
+    }
+
+    @Test
     void shouldTolerateUnknownFieldsOnTheWireButNotGarbage() {
         String newer = "{\"schema_version\":1,\"run_id\":\"r\",\"prompt_id\":\"p\",\"messages\":[],\"params\":{},\"added_later\":true}";
         assertThat(Json.decode(newer.getBytes(StandardCharsets.UTF_8), Job.class).runId()).isEqualTo("r");

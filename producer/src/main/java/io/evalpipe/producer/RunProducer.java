@@ -5,6 +5,7 @@ import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,14 +49,15 @@ public final class RunProducer {
      * @param params   run-level parameters; each prompt's own params override them in its job
      * @param deadline how long the aggregator waits for results before reporting a partial run,
      *                 or null to wait for every prompt
+     * @param slo      what the run's goodput is judged by; {@link Slo#NONE} for none
      */
     public RunManifest enqueue(String runId, PromptSet set, String suite, String pool, GenerationParams params,
-                               ModelInfo model, Duration deadline) {
+                               ModelInfo model, Duration deadline, Slo slo) {
         Instant now = clock.instant();
         RunManifest manifest = new RunManifest(
                 Messages.SCHEMA_VERSION, runId, suite, set.sha256(), set.prompts().size(),
                 set.prompts().stream().map(Prompt::id).toList(),
-                params, model, pool, now, deadline == null ? null : deadline.toMillis());
+                params, model, pool, now, deadline == null ? null : deadline.toMillis(), slo);
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(kafka, runId), new StringSerializer(),
                 new ByteArraySerializer())) {

@@ -9,6 +9,7 @@ import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class RunProducerIT {
         Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
         RunManifest manifest = new RunProducer(kafka(), topics, clock)
-                .enqueue("three-run", PromptSetReader.read(file), "three", "cpu", runParams, null, Duration.ofMinutes(5));
+                .enqueue("three-run", PromptSetReader.read(file), "three", "cpu", runParams, null, Duration.ofMinutes(5), new Slo(15_000.0, null));
 
         List<ConsumerRecord<String, byte[]>> jobs = readAll(topics.jobs("cpu"), 3);
         List<ConsumerRecord<String, byte[]>> manifests = readAll(topics.manifests(), 1);
@@ -77,6 +78,7 @@ class RunProducerIT {
         assertThat(sent).isEqualTo(manifest);
         assertThat(sent.promptIds()).containsExactly("a", "b", "c");
         assertThat(sent.deadlineMs()).isEqualTo(300_000L);
+        assertThat(sent.slo()).isEqualTo(new Slo(15_000.0, null));
         List<Job> decoded = jobs.stream().map(r -> Messages.JOB.deserializer().deserialize(null, r.value())).toList();
         assertThat(decoded).extracting(Job::promptId).containsExactlyInAnyOrder("a", "b", "c");
         Job a = decoded.stream().filter(j -> j.promptId().equals("a")).findFirst().orElseThrow();
@@ -100,7 +102,7 @@ class RunProducerIT {
         Files.writeString(file, String.join("\n", lines));
 
         new RunProducer(kafka(), topics, Clock.systemUTC())
-                .enqueue("ten-run", PromptSetReader.read(file), "ten", "cpu", GenerationParams.DEFAULTS, null, null);
+                .enqueue("ten-run", PromptSetReader.read(file), "ten", "cpu", GenerationParams.DEFAULTS, null, null, Slo.NONE);
 
         Map<Integer, Long> perPartition = readAll(topics.jobs("cpu"), 10).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));

@@ -37,18 +37,6 @@ public final class ReportWriter {
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final int MAX_DIR_NAME = 128;
 
-    private final Slo slo;
-
-    /** Reports without an SLO: goodput equals the pass rate, and the reports say no SLO is set. */
-    public ReportWriter() {
-        this(Slo.NONE);
-    }
-
-    /** @param slo the objectives goodput is measured against; {@link Slo#NONE} for none */
-    public ReportWriter(Slo slo) {
-        this.slo = Objects.requireNonNull(slo, "slo");
-    }
-
     /**
      * @return the summary of the run; its pass rate is 0 when no result arrived (the record needs a
      *         number; summary.json says null), and its E2E percentiles are null when no result has
@@ -60,7 +48,8 @@ public final class ReportWriter {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(reportsRoot, "reportsRoot");
         String runId = report.manifest().runId();
-        RunFigures figures = RunFigures.of(report, slo);
+        // Each run is judged by the SLO it was enqueued with; without one goodput equals the pass rate.
+        RunFigures figures = RunFigures.of(report, report.manifest().slo());
         Path dir = reportDir(reportsRoot, runId).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);

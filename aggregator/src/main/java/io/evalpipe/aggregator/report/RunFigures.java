@@ -2,6 +2,7 @@ package io.evalpipe.aggregator.report;
 
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.ResultStatus;
+import io.evalpipe.contracts.Slo;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

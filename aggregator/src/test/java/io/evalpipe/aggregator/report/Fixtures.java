@@ -8,6 +8,7 @@ import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.Slo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,6 +107,7 @@ public final class Fixtures {
         private String pool = "default";
         private Instant createdAt = CREATED_AT;
         private Long deadlineMs = 600_000L;
+        private Slo slo = Slo.NONE;
 
         private ManifestBuilder(String runId) {
             this.runId = runId;
@@ -146,9 +148,14 @@ public final class Fixtures {
             return this;
         }
 
+        public ManifestBuilder slo(Slo slo) {
+            this.slo = slo;
+            return this;
+        }
+
         public RunManifest build() {
             return new RunManifest(Messages.SCHEMA_VERSION, runId, suite, promptSetSha256, promptIds.size(), promptIds,
-                    params, model, pool, createdAt, deadlineMs);
+                    params, model, pool, createdAt, deadlineMs, slo);
         }
     }
 

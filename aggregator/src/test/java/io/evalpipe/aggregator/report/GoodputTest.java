@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
+import io.evalpipe.contracts.Slo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

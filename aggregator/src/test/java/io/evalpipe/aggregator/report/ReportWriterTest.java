@@ -10,6 +10,7 @@ import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -327,7 +328,9 @@ class ReportWriterTest {
 
     @Test
     void shouldMeasureGoodputAgainstTheSloGiven() throws IOException {
-        new ReportWriter(new Slo(600.0, 110.0)).write(report, root);
+        RunReport withSlo = new RunReport(Fixtures.manifest(report.manifest().runId()).prompts(report.manifest().promptIds().toArray(String[]::new))
+                .slo(new Slo(600.0, 110.0)).build(), report.results(), report.missing(), report.complete());
+        new ReportWriter().write(withSlo, root);
         JsonNode json = summaryJson();
 
         // Passes: p1 (800 ms: too slow), p2 (no TTFT: not shown to meet it), p7 (500 ms, TTFT 100: good).

@@ -10,6 +10,7 @@ import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunManifest;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.RunProducer;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -206,7 +207,7 @@ final class AggregatorBench implements Callable<Integer> {
                 }
                 String runId = RunProducer.newRunId("bench-aggregator-" + r, now);
                 RunManifest m = new RunManifest(Messages.SCHEMA_VERSION, runId, "bench-aggregator", "0".repeat(64), n, ids,
-                        Bench.params(128), model, "default", now, null);
+                        Bench.params(128), model, "default", now, null, Slo.NONE);
                 manifests.add(m);
                 producer.send(new ProducerRecord<>(BenchPipeline.TOPICS.manifests(), runId, Messages.MANIFEST.serializer().serialize(null, m)), check);
             }

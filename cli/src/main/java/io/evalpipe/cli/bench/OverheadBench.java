@@ -6,6 +6,7 @@ import io.evalpipe.cli.bench.Bench.Stats;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.ModelInfo;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.Prompt;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
@@ -145,7 +146,7 @@ final class OverheadBench implements Callable<Integer> {
         String runId = RunProducer.newRunId("bench-overhead", Clock.systemUTC().instant());
         pipeline.reportFuture(runId);
         long t0 = System.nanoTime();
-        new RunProducer(pipeline.kafka(), BenchPipeline.TOPICS, Clock.systemUTC()).enqueue(runId, set, set.name(), POOL, params, info, null);
+        new RunProducer(pipeline.kafka(), BenchPipeline.TOPICS, Clock.systemUTC()).enqueue(runId, set, set.name(), POOL, params, info, null, Slo.NONE);
         BenchPipeline.Reported done = pipeline.awaitReport(runId, Duration.ofHours(2));
         long tokens = done.report().results().stream().mapToLong(EvalResult::completionTokens).sum();
         double engineMs = done.report().results().stream().mapToDouble(EvalResult::e2eMs).sum();

@@ -4,6 +4,7 @@ import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.DurationConverter;
 import io.evalpipe.cli.ExitCode;
 import io.evalpipe.cli.bench.Bench.Stats;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
 import io.evalpipe.worker.Worker;
@@ -129,7 +130,7 @@ final class ScaleoutBench implements Callable<Integer> {
             String runId = RunProducer.newRunId("scaleout", Clock.systemUTC().instant());
             long t0 = System.nanoTime();
             new RunProducer(pipeline.kafka(), BenchPipeline.TOPICS, Clock.systemUTC())
-                    .enqueue(runId, set, "scaleout", pool, Bench.params(16), null, null);
+                    .enqueue(runId, set, "scaleout", pool, Bench.params(16), null, null, Slo.NONE);
             watch.await(runId, set.prompts().size(), Duration.ofMinutes(30));
             return new Timed(Bench.seconds(System.nanoTime() - t0), watch.busiestWorker());
         }

@@ -3,6 +3,7 @@ package io.evalpipe.cli.bench;
 import io.evalpipe.cli.ExitCode;
 import io.evalpipe.cli.bench.Bench.Stats;
 import io.evalpipe.contracts.ModelInfo;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
 import io.evalpipe.worker.ModelIdentity;
@@ -110,7 +111,7 @@ final class StartupBench implements Callable<Integer> {
                 pipeline.reportFuture(runId);
                 try (BenchPipeline.ResultWatch watch = pipeline.watchResults()) {
                     new RunProducer(pipeline.kafka(), BenchPipeline.TOPICS, Clock.systemUTC())
-                            .enqueue(runId, one, "bench-startup", POOL, Bench.params(16), info, null);
+                            .enqueue(runId, one, "bench-startup", POOL, Bench.params(16), info, null, Slo.NONE);
                     watch.await(runId, 1, Duration.ofMinutes(5));
                 }
                 mark("first result");

@@ -5,6 +5,7 @@ import io.evalpipe.aggregator.compare.Comparison;
 import io.evalpipe.aggregator.compare.GateResult;
 import io.evalpipe.aggregator.compare.ReportFolder;
 import io.evalpipe.aggregator.compare.UnreadableReportException;
+import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,10 +47,10 @@ final class BaselineComparer {
         return new Result(files.get(0), comparison.failed(), details);
     }
 
-    private static String goodput(Path baselineDir, Path candidateDir, Suite.Slo slo) throws IOException {
+    private static String goodput(Path baselineDir, Path candidateDir, Slo slo) throws IOException {
         Goodput base = Goodput.of(baselineDir, slo);
         Goodput cand = Goodput.of(candidateDir, slo);
         return String.format(Locale.ROOT, "goodput (pass within %s) %.1f%% (%d/%d) vs %.1f%% (%d/%d)",
-                Goodput.describe(slo), 100 * cand.rate(), cand.good(), cand.n(), 100 * base.rate(), base.good(), base.n());
+                slo.describe(), 100 * cand.rate(), cand.good(), cand.n(), 100 * base.rate(), base.good(), base.n());
     }
 }

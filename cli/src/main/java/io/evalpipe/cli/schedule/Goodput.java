@@ -1,32 +1,31 @@
 package io.evalpipe.cli.schedule;
 
 import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * The share of a run's results that pass and meet the suite's SLO, read from its results.csv. The
- * aggregator is a shared service that does not know the suite's SLO, so this is counted here.
+ * The share of a run's results that pass and meet the suite's SLO, read from its results.csv. Each
+ * report has its own run's goodput already; this judges the baseline and the candidate by the same
+ * (the suite's current) SLO, which the baseline may not have been run with.
  *
  * @param good results with status pass whose e2e_ms and ttft_ms are within the SLO
  * @param n    results in the file
  */
 record Goodput(int good, int n) {
 
-    static Goodput of(Path reportDir, Suite.Slo slo) throws IOException {
+    static Goodput of(Path reportDir, Slo slo) throws IOException {
         int good = 0;
         int n = 0;
         try (Reader in = Files.newBufferedReader(reportDir.resolve(ReportWriter.RESULTS_CSV))) {
             for (CSVRecord row : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
                 n++;
-                if ("pass".equals(row.get("status")) && within(row.get("e2e_ms"), slo.e2e()) && within(row.get("ttft_ms"), slo.ttft())) {
+                if ("pass".equals(row.get("status")) && slo.isMetBy(millis(row.get("e2e_ms")), millis(row.get("ttft_ms")))) {
                     good++;
                 }
             }
@@ -34,27 +33,8 @@ record Goodput(int good, int n) {
         return new Goodput(good, n);
     }
 
-    /** A missing timing does not meet its objective: it cannot be shown to have come in time. */
-    private static boolean within(String ms, Duration limit) {
-        if (limit == null) {
-            return true;
-        }
-        if (ms == null || ms.isBlank()) {
-            return false;
-        }
-        return Double.parseDouble(ms) <= limit.toMillis();
-    }
-
-    /** "E2E ≤ 15000 ms, TTFT ≤ 2000 ms" */
-    static String describe(Suite.Slo slo) {
-        List<String> parts = new ArrayList<>();
-        if (slo.e2e() != null) {
-            parts.add("E2E ≤ " + slo.e2e().toMillis() + " ms");
-        }
-        if (slo.ttft() != null) {
-            parts.add("TTFT ≤ " + slo.ttft().toMillis() + " ms");
-        }
-        return String.join(", ", parts);
+    private static Double millis(String cell) {
+        return cell == null || cell.isBlank() ? null : Double.valueOf(cell);
     }
 
     double rate() {

@@ -90,7 +90,8 @@ public final class RegressionJob {
         RunSummary run;
         RunsTopic runsTopic = new RunsTopic(kafka, topics);
         try (RunsTopic.SummaryWatch watch = runsTopic.watch()) {
-            new RunProducer(kafka, topics, clock).enqueue(runId, prompts, suite.name(), suite.pool(), suite.runParams(), model, suite.deadline());
+            new RunProducer(kafka, topics, clock).enqueue(runId, prompts, suite.name(), suite.pool(), suite.runParams(), model, suite.deadline(),
+                    suite.slo());
             log.info("Suite {}: enqueued run {} ({} prompts on pool {}); waiting up to {} for its report",
                     suite.name(), runId, prompts.prompts().size(), suite.pool(), maxWait);
             run = watch.await(runId, maxWait, keepWaiting);

@@ -2,6 +2,7 @@ package io.evalpipe.cli.schedule;
 
 import io.evalpipe.aggregator.compare.Thresholds;
 import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Slo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param prompts  the prompt set (JSONL), read again at every run so that edits take effect
  * @param pool     the worker pool the runs go to
  * @param params   run-level generation parameters, over the pipeline's defaults
- * @param slo      the latency the suite's callers are promised; {@link Slo#NONE} for none
+ * @param slo      the latency the suite's callers are promised, carried in each run's manifest; {@link Slo#NONE} for none
  * @param gates    how much worse than the baseline a run may be, judged as `evalctl compare` judges it
  * @param deadline report a run this long after enqueueing even with prompts missing; null: wait for all
  * @param model    the model file the workers serve, to name it in the manifest; null: unnamed
@@ -35,17 +36,5 @@ public record Suite(String name, Path source, Path prompts, String pool, Generat
     /** The parameters a run of this suite is enqueued with: the defaults, overridden by the suite's. */
     public GenerationParams runParams() {
         return GenerationParams.DEFAULTS.overriddenBy(params);
-    }
-
-    /**
-     * @param e2e  a request should finish within this; null: no objective
-     * @param ttft its first token should come within this; null: no objective
-     */
-    public record Slo(Duration e2e, Duration ttft) {
-        public static final Slo NONE = new Slo(null, null);
-
-        public boolean isSet() {
-            return e2e != null || ttft != null;
-        }
     }
 }

@@ -12,6 +12,7 @@ import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.ParamChecks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ public final class SuiteFile {
             throw problem("pool '" + pool + "' must be 1-128 characters of [A-Za-z0-9._-]");
         }
         GenerationParams params = params(root.get("params"));
-        Suite.Slo slo = slo(root.get("slo"));
+        Slo slo = slo(root.get("slo"));
         Thresholds gates = gates(root.get("gates"));
         Duration deadline = root.has("deadline") ? positive(duration(root.get("deadline"), "deadline"), "deadline") : null;
         String model = optionalText(root, "model", null);
@@ -158,17 +159,21 @@ public final class SuiteFile {
         return params;
     }
 
-    private Suite.Slo slo(JsonNode node) {
+    private Slo slo(JsonNode node) {
         if (node == null || node.isNull()) {
-            return Suite.Slo.NONE;
+            return Slo.NONE;
         }
         if (!node.isObject()) {
             throw problem("'slo' must be a mapping such as {e2e: 15s, ttft: 2s}");
         }
         checkKeys(node, SLO_KEYS, "slo.");
-        return new Suite.Slo(
-                node.has("e2e") ? positive(duration(node.get("e2e"), "slo.e2e"), "slo.e2e") : null,
-                node.has("ttft") ? positive(duration(node.get("ttft"), "slo.ttft"), "slo.ttft") : null);
+        return new Slo(
+                node.has("e2e") ? millis(positive(duration(node.get("e2e"), "slo.e2e"), "slo.e2e")) : null,
+                node.has("ttft") ? millis(positive(duration(node.get("ttft"), "slo.ttft"), "slo.ttft")) : null);
+    }
+
+    private static Double millis(Duration d) {
+        return (double) d.toMillis();
     }
 
     /** A gate left out gets the default of `evalctl compare`, so that a suite and a hand-run compare judge alike. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.evalpipe.aggregator.compare.Thresholds;
 import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.ExitCode;
+import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class SuiteFileTest {
         assertThat(suite.params().maxTokens()).isEqualTo(192);
         assertThat(suite.params().outputMode()).isEqualTo("schema");
         assertThat(suite.runParams().topK()).as("unset params keep the defaults").isEqualTo(40);
-        assertThat(suite.slo()).isEqualTo(new Suite.Slo(Duration.ofSeconds(15), Duration.ofSeconds(2)));
+        assertThat(suite.slo()).isEqualTo(new Slo(15_000.0, 2_000.0));
         assertThat(suite.gates().maxPassRateDrop()).isEqualTo(0.02);
         assertThat(suite.gates().maxP95Increase()).isEqualTo(0.2);
         assertThat(suite.deadline()).isEqualTo(Duration.ofMinutes(30));
@@ -49,7 +50,7 @@ class SuiteFileTest {
 
         assertThat(suite.pool()).isEqualTo("default");
         assertThat(suite.params()).isEqualTo(io.evalpipe.contracts.GenerationParams.NONE);
-        assertThat(suite.slo()).isEqualTo(Suite.Slo.NONE);
+        assertThat(suite.slo()).isEqualTo(Slo.NONE);
         assertThat(suite.gates().maxP95Increase()).as("compare's default").isEqualTo(Thresholds.DEFAULTS.maxP95Increase());
         assertThat(suite.deadline()).isNull();
         assertThat(suite.prompts()).isEqualTo(dir.resolve("p.jsonl"));
