@@ -11,7 +11,7 @@ COPY cli/pom.xml cli/
 COPY . .
 RUN mvn -q -B -ntp -DskipTests package
 
-# Runtime: a JRE, the shaded jar, the schema and the prompt sets. Models are mounted, never baked in.
+# Runtime: a JRE, the shaded jar, the schema, the prompt sets and the suites. Models are mounted, never baked in.
 FROM eclipse-temurin:17-jre
 # curl is what the compose healthchecks call (curl -f fails on the worker's 503 while it loads or after
 # an error); the base image does not promise it, and bash's /dev/tcp cannot read the status code cleanly.
@@ -22,4 +22,5 @@ WORKDIR /app
 COPY --from=build /src/cli/target/evalctl.jar /app/evalctl.jar
 COPY schemas /app/schemas
 COPY prompts /app/prompts
+COPY suites /app/suites
 ENTRYPOINT ["java", "-jar", "/app/evalctl.jar"]

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.evalpipe.cli.schedule.CronSchedule;
+import io.evalpipe.cli.schedule.Suite;
+import io.evalpipe.cli.schedule.SuiteFile;
 import io.evalpipe.worker.engine.LlamaCppOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +70,22 @@ class ComposeFileTest {
             assertThat(parsed.hasSubcommand()).as("%s runs an evalctl command", name).isTrue();
             assertThat(parsed.subcommand().isUsageHelpRequested()).as("%s asks for help", name).isFalse();
         }
+    }
+
+    @Test
+    void shouldScheduleASuiteThatTheImageHoldsAndCompareInTheAggregatorsReports() {
+        ScheduleCommand schedule = command("scheduler", ScheduleCommand.class);
+        // The image's working folder is /app, where the Dockerfile copies the repository's suites and prompts.
+        Suite suite = SuiteFile.read(ROOT.resolve(schedule.suiteFile));
+        assertThat(fileText(ROOT.resolve("Dockerfile"))).contains("COPY " + schedule.suiteFile.getName(0) + " ",
+                "COPY " + ROOT.relativize(suite.prompts().toAbsolutePath().normalize()).getName(0) + " ");
+        assertThat(CronSchedule.parse(schedule.cron, java.time.ZoneId.of(schedule.timeZone))).isNotNull();
+        assertThat(evalctlServices().stream().map(Map.Entry::getKey))
+                .as("a worker serves the suite's pool %s", suite.pool()).anyMatch(n -> n.startsWith("worker-" + suite.pool()));
+        assertThat(strings(services.path("scheduler").path("volumes")))
+                .as("the scheduler reads the reports where the aggregator writes them")
+                .contains("./reports:" + schedule.reports);
+        assertThat(strings(services.path("aggregator").path("volumes"))).contains("./reports:" + schedule.reports);
     }
 
     @Test

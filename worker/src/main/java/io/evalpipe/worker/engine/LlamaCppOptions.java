@@ -25,13 +25,13 @@ package io.evalpipe.worker.engine;
  * @param devices       comma-separated llama.cpp device names to use (e.g. {@code CUDA0,CUDA1}); null: all
  * @param flashAttention llama.cpp's flash attention ({@code --flash-attn}), off by default. All slots
  *                      share one KV cache; without it every slot's attention runs over every slot's
- *                      cells, masked, so K slots make each step cost K times the attention, while the
- *                      flash-attention kernel skips masked cells. Measured on the small synthetic
- *                      model with interview prompts, 4 slots against 1: 0.87x without, 1.43x with
- *                      (BENCHMARKS.md). It is off because it costs reproducibility: with it a slot's
- *                      cells are summed in an order that depends on when the other slots' tokens
- *                      arrived, and greedy replies in parallel slots then differ from one at a time
- *                      (1 of 8 prompts, from token 35, on the tiny synthetic model).
+ *                      cells, masked, so K slots make each step cost about K times the attention, while
+ *                      the flash-attention kernel skips masked cells. Measured with interview prompts,
+ *                      4 slots against 1 (medians of 3, BENCHMARKS.md): small synthetic model 0.76x
+ *                      without, 1.06x with; tiny 0.38x and 0.85x. It is off because it cost
+ *                      reproducibility: with it, greedy replies in parallel slots differed from one at a
+ *                      time (1 of 8 prompts, from token 35, tiny synthetic model), presumably because
+ *                      how the slots' tokens interleave in the cache changes the order the kernel sums in.
  */
 public record LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging,
                               String device, String cpuRange, Integer mainGpu, String devices, boolean flashAttention) {
