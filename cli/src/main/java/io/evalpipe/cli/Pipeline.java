@@ -74,7 +74,7 @@ final class Pipeline {
     static Worker newWorker(Properties kafka, Topics topics, String pool, String workerId, int slots,
                             InferenceEngine engine, String modelSha256, ReplyValidator validator, ReplyValidator.Mode mode) {
         EngineInfo info = engine.info();
-        Lineage lineage = new Lineage(info.engine(), info.backend(), info.threads(), slots, modelSha256, info.modelLoadMillis());
+        Lineage lineage = info.lineage(slots, modelSha256);
         JobRunner runner = new JobRunner(engine, validator, mode, workerId, pool, lineage, Clock.systemUTC());
         return new Worker(kafka, topics, pool, workerId, slots, runner);
     }

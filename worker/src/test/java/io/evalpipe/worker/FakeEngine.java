@@ -79,7 +79,7 @@ public final class FakeEngine implements InferenceEngine {
 
     @Override
     public EngineInfo info() {
-        return new EngineInfo("fake", "none", 0, 0);
+        return new EngineInfo("fake", "none", null, 0, 0);
     }
 
     @Override

@@ -24,7 +24,7 @@ class JobRunnerTest {
              "properties": {"reply": {"type": "string", "maxLength": 600}, "question_type": {"type": "string", "maxLength": 40},
                             "follow_up": {"type": "boolean"}, "end_interview": {"type": "boolean"}},
              "required": ["reply", "end_interview"], "additionalProperties": false}""", "test-schema");
-    private static final Lineage LINEAGE = new Lineage("fake", "none", 1, 1, null, 0);
+    private static final Lineage LINEAGE = new Lineage("fake", "none", null, 1, 1, null, 0);
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
     private static Job job(GenerationParams params) {

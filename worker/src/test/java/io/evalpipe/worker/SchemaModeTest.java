@@ -32,7 +32,7 @@ class SchemaModeTest {
     void shouldGiveSchemaValidRepliesForAllTwentyPrompts() throws Exception {
         ReplyValidator validator = ReplyValidator.fromFile(ROOT.resolve("schemas/interview_chat.schema.json"));
         JobRunner runner = new JobRunner(TestModels.tinyEngine(), validator, ReplyValidator.Mode.STRICT, "w1", "cpu",
-                new Lineage("llamacpp", "cpu", 1, 2, null, 0), Clock.systemUTC());
+                new Lineage("llamacpp", "cpu", null, 1, 2, null, 0), Clock.systemUTC());
         GenerationParams schemaMode = new GenerationParams(512, 0.0, null, null, null, 42L, null, 60_000L, "schema");
 
         List<EvalResult> results = new ArrayList<>();

@@ -81,7 +81,7 @@ class WorkerIT {
 
     private Worker startWorker(FakeEngine engine, int slots) {
         JobRunner runner = new JobRunner(engine, validator, ReplyValidator.Mode.STRICT, "w" + workers.size(), "cpu",
-                new Lineage("fake", "none", 0, slots, null, 0), Clock.systemUTC());
+                new Lineage("fake", "none", null, 0, slots, null, 0), Clock.systemUTC());
         Worker w = new Worker(kafka(), topics, "cpu", "w" + workers.size(), slots, runner);
         new Thread(w, "worker-under-test").start();
         workers.add(w);

@@ -2,7 +2,9 @@ package io.evalpipe.aggregator.report;
 
 import io.evalpipe.aggregator.report.Table.Cell;
 import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.ResultStatus;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,6 +86,23 @@ final class FigureTables {
                     e2e == null ? Fmt.NONE : Fmt.marked(Fmt.figure(e2e.p50()), LatencyStats.atExtreme(e2e.n(), 50)),
                     e2e == null ? Fmt.NONE : Fmt.marked(Fmt.figure(e2e.p95()), LatencyStats.atExtreme(e2e.n(), 95)),
                     g.tokensPerSecMean() == null ? Fmt.NONE : Fmt.figure(g.tokensPerSecMean()));
+        }
+        return t;
+    }
+
+    /**
+     * How each worker served its results (the lineage of its first result): which engine and build,
+     * on what, with how many threads and slots. Two runs compare only as far as these agree.
+     */
+    static Table serving(List<EvalResult> results) {
+        Map<String, EvalResult> firstByWorker = new LinkedHashMap<>();
+        results.stream().filter(r -> r.lineage() != null).forEach(r -> firstByWorker.putIfAbsent(r.workerId(), r));
+        Table t = new Table("lllllrrr", "Worker", "Pool", "Engine", "Backend", "Build", "Threads", "Slots", "Model load (ms)");
+        for (EvalResult r : firstByWorker.values()) {
+            Lineage l = r.lineage();
+            t.row(r.workerId(), r.pool(), l.engine(), l.backend(), l.build() == null ? Fmt.NONE : l.build(),
+                    l.threads() == 0 ? Fmt.NONE : String.valueOf(l.threads()), String.valueOf(l.slots()),
+                    String.valueOf(l.modelLoadMs()));
         }
         return t;
     }

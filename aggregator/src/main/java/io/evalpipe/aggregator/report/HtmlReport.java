@@ -49,6 +49,7 @@ final class HtmlReport {
         h.charts(report, f);
         h.section("By pool", FigureTables.groups("Pool", f.byPool()));
         h.section("By worker", FigureTables.groups("Worker", f.byWorker()));
+        h.section("Serving", FigureTables.serving(report.results()));
         h.failuresByReason(f.failuresByReason());
         h.section("Failures", FigureTables.failures(report.results()));
         h.section("Outlier snapshots", FigureTables.outliers(f));

@@ -52,6 +52,7 @@ final class MarkdownReport {
         r.paragraph("Percentiles: " + Bootstrap.METHOD);
         r.section("By pool", FigureTables.groups("Pool", f.byPool()));
         r.section("By worker", FigureTables.groups("Worker", f.byWorker()));
+        r.section("Serving", FigureTables.serving(report.results()));
         r.failuresByReason(f.failuresByReason());
         r.failures(report.results());
         r.outliers(f);

@@ -32,7 +32,7 @@ import java.util.Map;
 public final class Fixtures {
 
     public static final Instant CREATED_AT = Instant.parse("2025-01-01T12:00:00Z");
-    public static final Lineage LINEAGE = new Lineage("llamacpp", "cpu", 1, 1, "0".repeat(64), 250);
+    public static final Lineage LINEAGE = new Lineage("llamacpp", "cpu", "de.kherud:llama 4.2.0 (llama.cpp b4916)", 1, 1, "0".repeat(64), 250);
     public static final ModelInfo MODEL = new ModelInfo(
             "tiny-q4_k_m.gguf", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 12_345_678L, false);
     public static final ModelInfo SYNTHETIC_MODEL = new ModelInfo(

@@ -426,6 +426,15 @@ class ReportWriterTest {
     }
 
     @Test
+    void shouldStateHowEachWorkerServedItsResults() throws IOException {
+        assertThat(markdown()).contains("## Serving",
+                "| Worker | Pool | Engine | Backend | Build | Threads | Slots | Model load (ms) |",
+                "| worker-1 | default | llamacpp | cpu | de.kherud:llama 4.2.0 (llama.cpp b4916) | 1 | 1 | 250 |",
+                "| @evil | default | llamacpp | cpu | de.kherud:llama 4.2.0 (llama.cpp b4916) | 1 | 1 | 250 |");
+        assertThat(Files.readString(root.resolve(RUN).resolve("report.html"))).contains("<h2>Serving</h2>");
+    }
+
+    @Test
     void shouldSnapshotAndLinkEveryFailureAndSlowResult() throws IOException {
         JsonNode json = summaryJson();
 

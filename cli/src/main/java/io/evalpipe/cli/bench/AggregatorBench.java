@@ -189,7 +189,7 @@ final class AggregatorBench implements Callable<Integer> {
         Random random = new Random(42);
         Instant now = Instant.now();
         ModelInfo model = new ModelInfo("bench.gguf", "0".repeat(64), 1, true);
-        Lineage lineage = new Lineage("llamacpp", "cpu", 1, 1, "0".repeat(64), 100);
+        Lineage lineage = new Lineage("llamacpp", "cpu", "bench", 1, 1, "0".repeat(64), 100);
         int perRun = results / runs;
         EvalResult held = null;
         AtomicReference<Exception> failure = new AtomicReference<>();

@@ -130,7 +130,7 @@ final class BenchPipeline implements AutoCloseable {
     /** A worker with `run`'s wiring, started on its own thread; closed (after its jobs in hand) with the pipeline. */
     Worker startWorker(String pool, String workerId, int slots, InferenceEngine engine, String modelSha256, ReplyValidator validator) {
         EngineInfo info = engine.info();
-        Lineage lineage = new Lineage(info.engine(), info.backend(), info.threads(), slots, modelSha256, info.modelLoadMillis());
+        Lineage lineage = info.lineage(slots, modelSha256);
         JobRunner runner = new JobRunner(engine, validator, ReplyValidator.Mode.STRICT, workerId, pool, lineage, Clock.systemUTC());
         Worker worker = new Worker(kafka(), TOPICS, pool, workerId, slots, runner);
         toClose.add(0, worker);

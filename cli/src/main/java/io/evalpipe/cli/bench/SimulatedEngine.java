@@ -37,7 +37,7 @@ final class SimulatedEngine implements InferenceEngine {
 
     @Override
     public EngineInfo info() {
-        return new EngineInfo("simulated", "none", 0, 0);
+        return new EngineInfo("simulated", "none", null, 0, 0);
     }
 
     @Override

@@ -106,7 +106,7 @@ public final class LlamaCppEngine implements InferenceEngine {
         this.file = file;
         this.options = options;
         // The binding cannot say which ggml backend it runs; NativeBackend reads the library itself.
-        this.info = new EngineInfo("llamacpp", NativeBackend.detect(), options.threads(), loadMillis);
+        this.info = new EngineInfo("llamacpp", NativeBackend.detect(), NativeBackend.build(), options.threads(), loadMillis);
         this.addsBos = file.getBoolean("tokenizer.ggml.add_bos_token")
                 .orElse("llama".equals(file.getString("tokenizer.ggml.model").orElse("")));
         this.slots = new Semaphore(options.parallel(), true);

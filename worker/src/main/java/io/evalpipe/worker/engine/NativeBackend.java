@@ -1,11 +1,14 @@
 package io.evalpipe.worker.engine;
 
+import de.kherud.llama.LlamaModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +22,39 @@ public final class NativeBackend {
     public static final String LIB_PATH_PROPERTY = "de.kherud.llama.lib.path";
     private static final byte[] CUDA_MARKER = "ggml_backend_cuda_init".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * The llama.cpp build each binding release bundles (its README and release notes name it); the
+     * binding itself has no call that says. scripts/build-cuda-jllama.sh builds the same pairing.
+     */
+    private static final Map<String, String> LLAMA_CPP_BUILD = Map.of("4.2.0", "b4916");
+
     private NativeBackend() {}
+
+    /**
+     * For lineage: {@code de.kherud:llama 4.2.0 (llama.cpp b4916)}, plus the native folder when one
+     * replaces the jar's library; the binding's version is read from its jar's Maven metadata.
+     */
+    public static String build() {
+        String version = bindingVersion();
+        String llamaCpp = version == null ? null : LLAMA_CPP_BUILD.get(version);
+        String libPath = System.getProperty(LIB_PATH_PROPERTY);
+        return "de.kherud:llama " + (version == null ? "(version unknown)" : version)
+                + " (llama.cpp " + (llamaCpp == null ? "build unknown" : llamaCpp) + ")"
+                + (libPath == null ? "" : ", native library from " + libPath);
+    }
+
+    private static String bindingVersion() {
+        try (InputStream in = LlamaModel.class.getResourceAsStream("/META-INF/maven/de.kherud/llama/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     /** {@code cuda} when the configured native folder holds a CUDA-enabled ggml, else {@code cpu}. */
     public static String detect() {

@@ -113,7 +113,7 @@ public final class OpenAiEngine implements InferenceEngine {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 .build();
-        this.info = new EngineInfo("openai", options.backend(), 0, 0);
+        this.info = new EngineInfo("openai", options.backend(), null, 0, 0);
         log.info("OpenAI-compatible engine: model {} at {}{}", options.model(), chatCompletions,
                 options.apiKey() == null ? "" : ", with an API key");
     }

@@ -51,4 +51,10 @@ class NativeBackendTest {
         assertThatThrownBy(() -> LlamaCppOptions.parseCpuRange("3-1")).hasMessageContaining("must look like 0-3");
         assertThat(LlamaCppOptions.parseCpuRange("2-5")).containsExactly(2, 5);
     }
+
+    @Test
+    void shouldNameTheBindingAndTheLlamaCppBuildItBundles() {
+        // The jar on the test class path is the pom's de.kherud:llama, whose version the build pins.
+        assertThat(NativeBackend.build()).startsWith("de.kherud:llama 4.2.0 (llama.cpp b4916)");
+    }
 }

@@ -455,7 +455,7 @@ class OpenAiEngineTest {
     void shouldDescribeItselfByTheEndpointsHostOrTheGivenName() {
         try (OpenAiEngine byHost = engine("stop");
                 OpenAiEngine byName = new OpenAiEngine(options("stop").withBackendName("vllm-h100"))) {
-            assertThat(byHost.info()).isEqualTo(new EngineInfo("openai", "127.0.0.1", 0, 0));
+            assertThat(byHost.info()).isEqualTo(new EngineInfo("openai", "127.0.0.1", null, 0, 0));
             assertThat(byName.info().backend()).isEqualTo("vllm-h100");
         }
     }
