@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -87,9 +88,9 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         }
         progress.put(runId, run);
         if (run.mayBeComplete()) {
-            RunReport report = collect(runId, run);
-            if (report.complete()) {
-                emit(runId, run, report);
+            Collected c = collect(runId, run);
+            if (c.report().complete()) {
+                emit(runId, run, c);
             }
         }
     }
@@ -110,14 +111,20 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         }
         for (String runId : overdue) {
             RunProgress run = progress.get(runId);
-            RunReport report = collect(runId, run);
+            Collected c = collect(runId, run);
             log.warn("Run {} passed its deadline with {} of {} prompts missing; reporting what arrived",
-                    runId, report.missing().size(), run.expected());
-            emit(runId, run, report);
+                    runId, c.report().missing().size(), run.expected());
+            emit(runId, run, c);
         }
     }
 
-    private RunReport collect(String runId, RunProgress run) {
+    /**
+     * A run's report, and the prompt ids it has a stored result for: the manifest's and any other,
+     * so that all of them are deleted without reading the store a second time.
+     */
+    private record Collected(RunReport report, Set<String> storedPromptIds) {}
+
+    private Collected collect(String runId, RunProgress run) {
         RunManifest manifest = manifests.get(runId);
         Map<String, EvalResult> byPrompt = new HashMap<>();
         try (KeyValueIterator<String, EvalResult> it = results.prefixScan(runId + "/", new StringSerializer())) {
@@ -133,20 +140,17 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
                 ordered.add(r);
             }
         }
-        return new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried());
+        return new Collected(new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried()), byPrompt.keySet());
     }
 
-    private void emit(String runId, RunProgress run, RunReport report) {
+    private void emit(String runId, RunProgress run, Collected collected) {
+        RunReport report = collected.report();
         RunSummary summary = sink.write(report);
         // Only the small progress record stays, so that a late result is recognised and ignored.
         progress.put(runId, run.asReported());
         deadlines.delete(runId);
         // Every result of the run goes, also one for a prompt the manifest does not name.
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, EvalResult> it = results.prefixScan(runId + "/", new StringSerializer())) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        keys.forEach(results::delete);
+        collected.storedPromptIds().forEach(promptId -> results.delete(resultKey(runId, promptId)));
         manifests.delete(runId);
         log.info("Run {} reported: {}/{} passed, {} missing -> {}", runId, summary.passed(), summary.n(),
                 summary.missing().size(), summary.reportDir());

@@ -29,20 +29,23 @@ final class RunCommand implements Callable<Integer> {
     EngineOptions engine;
 
     @Mixin
+    RunOptions run;
+
+    @Mixin
     LocalRunOptions local;
 
     @Override
     public Integer call() throws IOException {
         local.apply();
         // Input first: a bad prompt file or option must fail before anything is started.
-        PromptSet set = ProduceCommand.readPrompts(local.prompts);
+        PromptSet set = ProduceCommand.readPrompts(run.prompts);
         var params = generation.params();
         engine.check(true);
-        String suiteName = local.suiteName(set);
+        String suiteName = run.suiteName(set);
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
 
-        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, local.pool, System.err)) {
-            RunSummary summary = cluster.run(runId, set, suiteName, params, local.deadline, local.slo, local.reports);
+        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, System.err)) {
+            RunSummary summary = cluster.run(runId, set, suiteName, params, run.deadline, run.slo, local.reports);
             printSummary(summary, cluster.model());
             return ExitCode.OK;
         }

@@ -48,6 +48,9 @@ final class SweepCommand implements Callable<Integer> {
     EngineOptions engine;
 
     @Mixin
+    RunOptions run;
+
+    @Mixin
     LocalRunOptions local;
 
     @Option(names = "--vary", required = true, paramLabel = "KEY=V1,V2,...",
@@ -59,22 +62,22 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         local.apply();
         // Input first: a bad prompt file, option or --vary value must fail before anything is started.
-        PromptSet set = ProduceCommand.readPrompts(local.prompts);
+        PromptSet set = ProduceCommand.readPrompts(run.prompts);
         GenerationParams base = generation.params();
         SweepPlan plan = SweepPlan.parse(vary, base);
         refuseVariedOptions(plan);
         engine.check(true);
-        String suite = local.suiteName(set);
+        String suite = run.suiteName(set);
         Instant started = Clock.systemUTC().instant();
         PrintStream err = System.err;
         err.println("Sweep of " + plan.variants().size() + " variants over " + set.prompts().size() + " prompts");
 
         List<SweepReport.Entry> done = new ArrayList<>();
-        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, local.pool, err)) {
+        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, err)) {
             for (SweepPlan.Variant variant : plan.variants()) {
                 err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
                 String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = cluster.run(runId, set, suite, variant.params(), local.deadline, local.slo, local.reports);
+                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports);
                 done.add(new SweepReport.Entry(variant, read(Path.of(summary.reportDir()))));
             }
         } catch (CliException e) {

@@ -163,7 +163,7 @@ class ComposeFileTest {
             assertThat(topics.partitions).as("partitions for pool %s, whose workers have %d slots", pool, n).isGreaterThanOrEqualTo(n);
         });
         ProduceCommand producer = command("producer", ProduceCommand.class);
-        assertThat(slots).as("the producer's pool %s has workers", producer.pool).containsKey(producer.pool);
+        assertThat(slots).as("the producer's pool %s has workers", producer.run.pool).containsKey(producer.run.pool);
 
         for (String name : names(evalctlServices())) {
             if (!name.equals("topics")) {

@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,11 @@ class CrashRecoveryIT {
         return p;
     }
 
+    private static String tail(Path log, int lines) throws java.io.IOException {
+        List<String> all = Files.readAllLines(log);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -95,7 +101,14 @@ class CrashRecoveryIT {
                 watcher.awaitResults(90, Duration.ofMinutes(3));
                 w2.destroyForcibly().waitFor();
 
-                RunSummary summary = watcher.awaitSummary(runId, Duration.ofMinutes(6));
+                RunSummary summary;
+                try {
+                    summary = watcher.awaitSummary(runId, Duration.ofMinutes(6));
+                } catch (ConditionTimeoutException e) {
+                    // Say why, so that a stalled run can be told from a slow one.
+                    throw new AssertionError("no report: results for " + watcher.distinctPrompts().size() + " of 200 prompts; "
+                            + "the survivor's log ends with:\n" + tail(dir.resolve("w3.log"), 40), e);
+                }
                 assertThat(summary.complete()).isTrue();
                 assertThat(summary.n()).isEqualTo(200);
                 assertThat(summary.missing()).isEmpty();

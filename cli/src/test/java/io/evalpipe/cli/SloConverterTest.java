@@ -29,10 +29,10 @@ class SloConverterTest {
     void shouldReachTheRunsOptions() {
         ProduceCommand produce = new ProduceCommand();
         new CommandLine(produce).parseArgs("--prompts", "p.jsonl", "--slo", "e2e=15s,ttft=2s");
-        assertThat(produce.slo).isEqualTo(new Slo(15_000.0, 2_000.0));
+        assertThat(produce.run.slo).isEqualTo(new Slo(15_000.0, 2_000.0));
 
         ProduceCommand none = new ProduceCommand();
         new CommandLine(none).parseArgs("--prompts", "p.jsonl");
-        assertThat(none.slo).isEqualTo(Slo.NONE);
+        assertThat(none.run.slo).isEqualTo(Slo.NONE);
     }
 }
