@@ -120,6 +120,7 @@ public final class LlamaCppEngine implements InferenceEngine {
      */
     public static LlamaCppEngine load(Path modelPath, LlamaCppOptions options) {
         GgufFile gguf = GgufFile.read(modelPath);
+        NativeBackend.useOwnExtractFolder();
         String backend = NativeBackend.detect();
         if ("gpu".equals(options.device()) && !"cuda".equals(backend)) {
             throw new IllegalStateException("device gpu asked for, but the llama.cpp library in use has no GPU backend"

@@ -20,6 +20,9 @@ import java.util.stream.Stream;
 public final class NativeBackend {
     /** Property the binding reads to load its native library from a folder instead of the jar. */
     public static final String LIB_PATH_PROPERTY = "de.kherud.llama.lib.path";
+    /** Property naming the folder the binding extracts its bundled native library into. */
+    static final String EXTRACT_DIR_PROPERTY = "de.kherud.llama.tmpdir";
+    private static final String EXTRACT_DIR_PREFIX = "evalpipe-jllama-";
     private static final byte[] CUDA_MARKER = "ggml_backend_cuda_init".getBytes(StandardCharsets.US_ASCII);
 
     /**
@@ -53,6 +56,59 @@ public final class NativeBackend {
             return p.getProperty("version");
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * Gives this process a folder of its own to extract the binding's native library into, unless
+     * one is set. The binding extracts to one fixed name in java.io.tmpdir, deleting what it finds
+     * there first, so two workers starting at once on one host could map a file the other was still
+     * writing: the JVM then dies of SIGBUS in the dynamic loader. Folders are named by process id, so
+     * the ones left by killed workers are removed here once their process is gone.
+     */
+    static synchronized void useOwnExtractFolder() {
+        if (System.getProperty(EXTRACT_DIR_PROPERTY) != null) {
+            return;
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        removeFoldersOfEndedProcesses(tmp);
+        Path own = tmp.resolve(EXTRACT_DIR_PREFIX + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(own);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + own + " to extract the llama.cpp library into: " + e, e);
+        }
+        // Registered before the binding registers its library file, so it is deleted after it.
+        own.toFile().deleteOnExit();
+        System.setProperty(EXTRACT_DIR_PROPERTY, own.toString());
+    }
+
+    static void removeFoldersOfEndedProcesses(Path tmp) {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            entries.filter(p -> p.getFileName().toString().startsWith(EXTRACT_DIR_PREFIX))
+                    .filter(p -> processEnded(p.getFileName().toString().substring(EXTRACT_DIR_PREFIX.length())))
+                    .forEach(NativeBackend::deleteQuietly);
+        } catch (IOException e) {
+            // Leftovers cost disk, not correctness.
+        }
+    }
+
+    private static boolean processEnded(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            // Another process may be removing it at the same time.
         }
     }
 

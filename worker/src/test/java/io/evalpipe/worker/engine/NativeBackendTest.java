@@ -36,6 +36,33 @@ class NativeBackendTest {
     }
 
     @Test
+    void shouldExtractIntoAFolderOfThisProcessOwn() {
+        System.clearProperty(NativeBackend.EXTRACT_DIR_PROPERTY);
+
+        NativeBackend.useOwnExtractFolder();
+
+        Path own = Path.of(System.getProperty(NativeBackend.EXTRACT_DIR_PROPERTY));
+        assertThat(own).isDirectory();
+        assertThat(own.getFileName().toString()).isEqualTo("evalpipe-jllama-" + ProcessHandle.current().pid());
+    }
+
+    @Test
+    void shouldRemoveOnlyTheExtractFoldersOfEndedProcesses() throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path stale = Files.createDirectory(dir.resolve("evalpipe-jllama-" + ended.pid()));
+        Files.write(stale.resolve("libjllama.so"), new byte[] {1});
+        Path live = Files.createDirectory(dir.resolve("evalpipe-jllama-" + ProcessHandle.current().pid()));
+        Path other = Files.createDirectory(dir.resolve("someone-elses"));
+
+        NativeBackend.removeFoldersOfEndedProcesses(dir);
+
+        assertThat(stale).doesNotExist();
+        assertThat(live).isDirectory();
+        assertThat(other).isDirectory();
+    }
+
+    @Test
     void shouldRefuseDeviceGpuOnTheCpuOnlyLibraryBeforeLoading() {
         LlamaCppOptions gpu = LlamaCppOptions.defaults().withGpuLayers(999).withPlacement("gpu", null, 0, null);
 
