@@ -1,11 +1,13 @@
 package io.evalpipe.aggregator;
 
-import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.JsonSerde;
+import io.evalpipe.contracts.MessageFormatException;
 import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,6 +20,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The aggregator: manifests and results in, one report per run out.
@@ -28,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  *   {prefix}.results  ──┘        │  run-progress store:  runId → RunProgress (counts; kept after the report)
  *                                │  run-manifests store: runId → RunManifest (until the report)
  *                                │  run-deadlines store: runId → when to report it partial (open runs only)
- *                                │  run-results store:   runId/promptId → latest EvalResult (until the report)
+ *                                │  run-results store:   runId/promptId → latest result, as received (until the report)
  *                                └─ ReportSink writes REPORTS/&lt;run-id&gt;/
  * </pre>
  *
@@ -36,6 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  * replace the earlier one instead of being counted twice.
  */
 public final class AggregatorTopology {
+    private static final Logger log = LoggerFactory.getLogger(AggregatorTopology.class);
     static final String PROGRESS_STORE = "run-progress";
     static final String MANIFESTS_STORE = "run-manifests";
     static final String DEADLINES_STORE = "run-deadlines";
@@ -56,18 +61,28 @@ public final class AggregatorTopology {
         builder.addStateStore(store(PROGRESS_STORE, new JsonSerde<>(RunProgress.class)));
         builder.addStateStore(store(MANIFESTS_STORE, Messages.MANIFEST));
         builder.addStateStore(store(DEADLINES_STORE, Serdes.Long()));
-        builder.addStateStore(store(RESULTS_STORE, Messages.RESULT));
+        builder.addStateStore(store(RESULTS_STORE, Serdes.ByteArray()));
 
         var manifests = builder.stream(topics.manifests(), Consumed.with(Serdes.String(), Messages.MANIFEST))
                 .mapValues(RunEvent::of);
-        var results = builder.stream(topics.results(), Consumed.with(Serdes.String(), Messages.RESULT))
-                .mapValues((EvalResult r) -> RunEvent.of(r));
+        var results = builder.stream(topics.results(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .flatMapValues(AggregatorTopology::received);
         manifests.merge(results)
                 .filter((runId, event) -> onlyRunId == null || onlyRunId.equals(runId))
                 .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, MANIFESTS_STORE,
                         DEADLINES_STORE, RESULTS_STORE)
                 .to(topics.runs(), Produced.with(Serdes.String(), Messages.SUMMARY));
         return builder.build();
+    }
+
+    /** A result's ids; a message without them is logged and skipped, as a corrupt manifest is. */
+    private static List<RunEvent> received(String key, byte[] bytes) {
+        try {
+            return List.of(RunEvent.of(ReceivedResult.of(bytes)));
+        } catch (MessageFormatException e) {
+            log.warn("Skipping a result (key {}) that cannot be read: {}", key, e.getMessage());
+            return List.of();
+        }
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
@@ -85,13 +100,17 @@ public final class AggregatorTopology {
         // State store, changelog and report announcement move together: a restart neither loses nor double-counts a result.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // A corrupt result is logged and skipped rather than stopping every run's report.
+        // A corrupt manifest is logged and skipped rather than stopping every run's report (results: see received).
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // Same handling in every thread; also silences Kafka's start-up warning about the default changing in 5.0.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Let the broker's default decide, so one-node and three-node clusters both work unchanged.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // Room for the stores' record cache (see store()).
+        // One thread per core, up to one per run partition (tasks are per partition): runs on
+        // different partitions are collected and reported in parallel. A client config may override.
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Math.min(Runtime.getRuntime().availableProcessors(), TopicSetup.RUN_PARTITIONS));
+        // Room for the stores' record cache (see store()), shared by the stream threads.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         return props;
     }

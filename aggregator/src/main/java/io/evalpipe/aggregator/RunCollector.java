@@ -2,12 +2,15 @@ package io.evalpipe.aggregator;
 
 import io.evalpipe.aggregator.report.RunReport;
 import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.MessageFormatException;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.RunSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A result costs two small reads and two writes whatever the size of its run: its own key in
  * the results store (to tell a first result from a repeat) and the run's {@link RunProgress}. The
- * manifest is read only when the run is reported, and the deadline check looks only at open runs
- * that have a deadline.
+ * result is stored as the bytes that arrived and decoded once, when its run is reported; the
+ * manifest is read only then too, and the deadline check looks only at open runs that have a
+ * deadline.
  */
 final class RunCollector implements Processor<String, RunEvent, String, RunSummary> {
     private static final Logger log = LoggerFactory.getLogger(RunCollector.class);
@@ -40,7 +44,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     private KeyValueStore<String, RunProgress> progress;
     private KeyValueStore<String, RunManifest> manifests;
     private KeyValueStore<String, Long> deadlines;
-    private KeyValueStore<String, EvalResult> results;
+    private KeyValueStore<String, byte[]> results;
 
     RunCollector(Duration defaultDeadline, Duration checkEvery, ReportSink sink) {
         this.defaultDeadline = defaultDeadline;
@@ -80,11 +84,11 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
             }
             run = run.expecting(m.promptCount());
         } else {
-            EvalResult result = event.result();
+            ReceivedResult result = event.result();
             String key = resultKey(runId, result.promptId());
             run = results.get(key) == null ? run.withOneMore() : run.withRetry();
             // A redone job's result replaces the earlier one: one result per prompt, never two.
-            results.put(key, result);
+            results.put(key, result.json());
         }
         progress.put(runId, run);
         if (run.mayBeComplete()) {
@@ -127,8 +131,20 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     private Collected collect(String runId, RunProgress run) {
         RunManifest manifest = manifests.get(runId);
         Map<String, EvalResult> byPrompt = new HashMap<>();
-        try (KeyValueIterator<String, EvalResult> it = results.prefixScan(runId + "/", new StringSerializer())) {
-            it.forEachRemaining(kv -> byPrompt.put(kv.value.promptId(), kv.value));
+        Set<String> stored = new HashSet<>();
+        String prefix = runId + "/";
+        try (KeyValueIterator<String, byte[]> it = results.prefixScan(prefix, new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                String promptId = kv.key.substring(prefix.length());
+                stored.add(promptId);
+                try {
+                    byPrompt.put(promptId, Json.decode(kv.value, EvalResult.class));
+                } catch (MessageFormatException e) {
+                    // Its ids were readable, the rest is not: the prompt counts as missing, and says why.
+                    log.warn("Result of prompt {} of run {} cannot be read, so the prompt counts as missing: {}",
+                            promptId, runId, e.getMessage());
+                }
+            });
         }
         List<EvalResult> ordered = new ArrayList<>(manifest.promptIds().size());
         List<String> missing = new ArrayList<>();
@@ -140,7 +156,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
                 ordered.add(r);
             }
         }
-        return new Collected(new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried()), byPrompt.keySet());
+        return new Collected(new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried()), stored);
     }
 
     private void emit(String runId, RunProgress run, Collected collected) {

@@ -14,6 +14,7 @@ import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.RunSummary;
 import io.evalpipe.contracts.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ class AggregatorTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, RunManifest> manifests;
     private TestInputTopic<String, EvalResult> results;
+    private TestInputTopic<String, byte[]> rawResults;
     private TestOutputTopic<String, RunSummary> summaries;
 
     private void start(String onlyRunId) {
@@ -55,6 +57,7 @@ class AggregatorTopologyTest {
                 AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), sink, onlyRunId), props, CREATED_AT);
         manifests = driver.createInputTopic(TOPICS.manifests(), Serdes.String().serializer(), Messages.MANIFEST.serializer());
         results = driver.createInputTopic(TOPICS.results(), Serdes.String().serializer(), Messages.RESULT.serializer());
+        rawResults = driver.createInputTopic(TOPICS.results(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         summaries = driver.createOutputTopic(TOPICS.runs(), Serdes.String().deserializer(), Messages.SUMMARY.deserializer());
     }
 
@@ -171,5 +174,37 @@ class AggregatorTopologyTest {
 
         assertThat(summaries.readValuesToList()).extracting(RunSummary::runId).containsExactly("run2");
         assertThat(reports.resolve("run1")).doesNotExist();
+    }
+
+    @Test
+    void shouldSkipAResultWithoutIdsAndStillReportTheRun() {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b"));
+        send(pass("run1", "a", 10));
+        rawResults.pipeInput("run1", "not json".getBytes(StandardCharsets.UTF_8));
+        rawResults.pipeInput("run1", "{\"run_id\":\"run1\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(summaries.isEmpty()).isTrue();
+
+        send(pass("run1", "b", 20));
+
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).extracting(RunSummary::n).containsExactly(2);
+        assertThat(out.get(0).complete()).isTrue();
+    }
+
+    @Test
+    void shouldCountAResultWhoseFieldsDoNotDecodeAsMissing() {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1").prompts("a", "b").deadlineMs(60_000L).build());
+        send(pass("run1", "a", 10));
+        rawResults.pipeInput("run1", "{\"run_id\":\"run1\",\"prompt_id\":\"b\",\"e2e_ms\":\"slow\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(summaries.isEmpty()).as("a result that cannot be read does not complete the run").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+
+        List<RunSummary> out = summaries.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).missing()).containsExactly("b");
+        assertThat(written.get(0).results()).extracting(EvalResult::promptId).containsExactly("a");
     }
 }

@@ -16,8 +16,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicSetup {
 
-    /** Manifests and results must have the same count: the aggregator joins them by run id. */
-    public static final int RUN_PARTITIONS = 3;
+    /**
+     * Manifests and results must have the same count: the aggregator joins them by run id. Each
+     * partition is one aggregator task; 6 share out evenly over 1, 2, 3 or 6 stream threads.
+     * Topics that exist already keep their count.
+     */
+    public static final int RUN_PARTITIONS = 6;
 
     private TopicSetup() {}
 

@@ -64,6 +64,11 @@ final class AggregatorBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Repetitions, each on a fresh broker. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N",
+            description = "Repetitions run first and not counted: a fresh JVM spends its first minute compiling"
+                    + " (on 2 cores the JIT took a core), and an aggregator that runs for days is past that. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Give up on a repetition after this long, and say so. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
@@ -71,20 +76,29 @@ final class AggregatorBench implements Callable<Integer> {
     @Override
     public Integer call() {
         Bench.checkRepeat(repeat);
+        if (warmup < 0) {
+            throw new CliException(ExitCode.USAGE, "--warmup must be 0 or more");
+        }
         if (runs < 1 || results < runs) {
             throw new CliException(ExitCode.USAGE, "--runs must be at least 1 and at most --results");
         }
         PrintStream out = System.out;
         Bench.header(out, "aggregator");
-        out.printf(Locale.ROOT, "%d results over %d run(s) of %d prompts; 90%% pass, 8%% fail, 2%% error; %d repetitions, each on a fresh embedded broker%n",
-                results, runs, results / runs, repeat);
+        out.printf(Locale.ROOT, "%d results over %d run(s) of %d prompts; 90%% pass, 8%% fail, 2%% error; %d repetitions after %d warm-up, each on a fresh embedded broker in this JVM%n",
+                results, runs, results / runs, repeat, warmup);
         List<Double> rates = new ArrayList<>();
         List<Double> lastToReport = new ArrayList<>();
         List<Double> cpuPerResult = new ArrayList<>();
-        List<Double> ratesWithoutReports = new ArrayList<>();
         List<Double> reportSeconds = new ArrayList<>();
         List<Double> heapBusy = new ArrayList<>();
         List<Double> heapAfter = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        List<Double> floorsDecoding = new ArrayList<>();
+        for (int w = 0; w < warmup; w++) {
+            Measured m = once();
+            out.printf(Locale.ROOT, "warm-up %d (not counted): %s%n", w + 1,
+                    m == null ? "did not finish: " + partial : String.format(Locale.ROOT, "%.0f results/s", m.rate));
+        }
         for (int r = 0; r < repeat; r++) {
             Measured m = once();
             if (m == null) {
@@ -94,26 +108,31 @@ final class AggregatorBench implements Callable<Integer> {
             rates.add(m.rate);
             lastToReport.add(m.lastToReportSeconds);
             cpuPerResult.add(m.streamCpuMicrosPerResult);
-            ratesWithoutReports.add(m.rateWithoutReports);
             reportSeconds.add(m.reportSeconds);
             heapBusy.add(m.heapBusyMb);
             heapAfter.add(m.heapAfterMb);
-            out.printf(Locale.ROOT, "repetition %d: %.0f results/s (%.2f s from RUNNING to all consumed, %.2f s start to RUNNING), of which %.2f s writing reports; %.0f results/s without them; stream thread CPU %.1f us per result; last result to report %.3f s; load %s%n",
-                    r + 1, m.rate, m.consumeSeconds, m.startSeconds, m.reportSeconds, m.rateWithoutReports, m.streamCpuMicrosPerResult,
+            floors.add(m.floorRate);
+            floorsDecoding.add(m.floorDecodingRate);
+            out.printf(Locale.ROOT, "repetition %d: %.0f results/s (%.2f s from RUNNING to all consumed, %.2f s start to RUNNING), %.2f s writing reports (summed over the stream threads); stream thread CPU %.1f us per result; last result to report %.3f s; load %s%n",
+                    r + 1, m.rate, m.consumeSeconds, m.startSeconds, m.reportSeconds, m.streamCpuMicrosPerResult,
                     m.lastToReportSeconds, Bench.load());
+            out.printf(Locale.ROOT, "repetition %d: floor %.0f results/s reading them only, %.0f results/s reading and decoding them%n",
+                    r + 1, m.floorRate, m.floorDecodingRate);
         }
         out.println();
         new Bench.Table()
                 .add("results consumed per second", Stats.of(rates), "results/s")
-                .add("time writing the reports of the runs completed meanwhile", Stats.of(reportSeconds), "s")
-                .add("results consumed per second, report writing taken out", Stats.of(ratesWithoutReports), "results/s")
-                .add("stream thread CPU per result (reports included)", Stats.of(cpuPerResult), "us")
+                .add("time writing reports meanwhile, summed over the stream threads", Stats.of(reportSeconds), "s")
+                .add("stream threads' CPU per result (reports included)", Stats.of(cpuPerResult), "us")
                 .add("last result to report on disk", Stats.of(lastToReport), "s")
+                .add("floor: exactly-once Streams app reading them only", Stats.of(floors), "results/s")
+                .add("floor: same, decoding each result", Stats.of(floorsDecoding), "results/s")
                 .add("heap used after GC, all but one consumed", Stats.of(heapBusy), "MB")
                 .add("heap used after GC, after the reports", Stats.of(heapAfter), "MB")
                 .print(out);
         out.println("(heap figures are the whole JVM: broker, producer and aggregator; the aggregator's state is in RocksDB, off the heap)");
-        out.println("(stream thread CPU is the aggregator's own work, from ThreadMXBean: 1e6 / it is what one core would sustain with the broker elsewhere)");
+        out.println("(the floors read the same results on the same broker, with the aggregator's Streams config and no state: no aggregator on this machine can be faster)");
+        out.println("(stream thread CPU is the aggregator's own work, summed over its threads, from ThreadMXBean: 1e6 / it is what one core would sustain with the broker elsewhere)");
         Stats rate = Stats.of(rates);
         Stats last = Stats.of(lastToReport);
         out.printf(Locale.ROOT, "target >= 50000 results/s: %s; target last result to report <= 1 s: %s%n",
@@ -126,8 +145,8 @@ final class AggregatorBench implements Callable<Integer> {
     /** Why the last repetition did not finish, and how far it got. */
     private String partial;
 
-    private record Measured(double rate, double consumeSeconds, double startSeconds, double reportSeconds,
-                            double rateWithoutReports, double streamCpuMicrosPerResult,
+    private record Measured(double floorRate, double floorDecodingRate, double rate, double consumeSeconds, double startSeconds, double reportSeconds,
+                            double streamCpuMicrosPerResult,
                             double lastToReportSeconds,
                             double heapBusyMb, double heapAfterMb) {}
 
@@ -178,9 +197,23 @@ final class AggregatorBench implements Callable<Integer> {
                 pipeline.awaitReport(m.runId(), Duration.ofMinutes(5)); // every run reported, none missing
             }
             double heapAfter = heapUsedMb();
-            return new Measured((results - 1) / Bench.seconds(t2 - t1), Bench.seconds(t2 - t1), Bench.seconds(t1 - t0),
-                    reportSeconds, (results - 1) / (Bench.seconds(t2 - t1) - reportSeconds), streamCpuMicros / (results - 1),
+            double floor = floorRate(pipeline, false);
+            double floorDecoding = floorRate(pipeline, true);
+            return new Measured(floor, floorDecoding, (results - 1) / Bench.seconds(t2 - t1), Bench.seconds(t2 - t1), Bench.seconds(t1 - t0),
+                    reportSeconds, streamCpuMicros / (results - 1),
                     Bench.seconds(done.atNanos() - t3), heapBusy, heapAfter);
+        }
+    }
+
+    /** Results/s of the floor application (see {@link BenchPipeline#startFloor}) on the same results. */
+    private double floorRate(BenchPipeline pipeline, boolean decode) {
+        String appId = "evalpipe-bench-floor" + (decode ? "-decoding" : "");
+        try {
+            return pipeline.startFloor(appId, decode, results).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Double.NaN;
+        } catch (Exception e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, "the floor application failed: " + e, e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.TopicSetup;
@@ -45,7 +46,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 
 /**
  * The pipeline's roles wired as `evalctl run` wires them (embedded broker, real aggregator
@@ -109,6 +114,36 @@ final class BenchPipeline implements AutoCloseable {
             reportFuture(report.manifest().runId()).complete(new Reported(System.nanoTime(), report));
             return summary;
         }, null);
+        return startStreams(topology, applicationId);
+    }
+
+    /**
+     * The floor under the aggregator: a Kafka Streams application with the aggregator's config
+     * (exactly-once, its thread count) that reads the results topic and does nothing else; with
+     * {@code decode}, it also decodes each result in full. No state, no reports. The future gives
+     * its results/s from its first record processed to its {@code expected}-th.
+     */
+    CompletableFuture<Double> startFloor(String applicationId, boolean decode, long expected) {
+        AtomicLong seen = new AtomicLong();
+        AtomicLong firstNanos = new AtomicLong();
+        AtomicLong sink = new AtomicLong(); // keeps the decoding from being optimised away
+        CompletableFuture<Double> rate = new CompletableFuture<>();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(TOPICS.results(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .foreach((runId, bytes) -> {
+                    sink.addAndGet(decode ? Json.decode(bytes, EvalResult.class).completionTokens() : bytes.length);
+                    long n = seen.incrementAndGet();
+                    long now = System.nanoTime();
+                    firstNanos.compareAndSet(0, now);
+                    if (n == expected) {
+                        rate.complete((expected - 1) / Bench.seconds(now - firstNanos.get()));
+                    }
+                });
+        startStreams(builder.build(), applicationId);
+        return rate;
+    }
+
+    private KafkaStreams startStreams(Topology topology, String applicationId) {
         KafkaStreams streams;
         try {
             streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka(), applicationId, tempDir("evalpipe-bench-streams")));
