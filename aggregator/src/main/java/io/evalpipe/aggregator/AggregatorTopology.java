@@ -92,7 +92,21 @@ public final class AggregatorTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values).withCachingEnabled();
     }
 
-    public static Properties streamsConfig(Properties kafka, String applicationId, Path stateDir) {
+    /**
+     * Stream threads for an aggregator with the machine to itself: one per core, up to one per run
+     * partition (each partition is one task; more threads would idle).
+     */
+    public static int threadsForCores() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), TopicSetup.RUN_PARTITIONS);
+    }
+
+    /**
+     * @param threads stream threads: {@link #threadsForCores()} for an aggregator of its own, 1 for
+     *                one that shares the machine with inference ({@code evalctl run}), whose few
+     *                results per second need no more and whose every extra thread takes CPU from
+     *                llama.cpp; a {@code num.stream.threads} in {@code kafka} wins
+     */
+    public static Properties streamsConfig(Properties kafka, String applicationId, Path stateDir, int threads) {
         Properties props = new Properties();
         props.putAll(kafka);
         // Names the consumer group and the state's changelog topics: one id per aggregator deployment.
@@ -106,10 +120,8 @@ public final class AggregatorTopology {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Let the broker's default decide, so one-node and three-node clusters both work unchanged.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-        // One thread per core, up to one per run partition (tasks are per partition): runs on
-        // different partitions are collected and reported in parallel. A client config may override.
-        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                Math.min(Runtime.getRuntime().availableProcessors(), TopicSetup.RUN_PARTITIONS));
+        // Runs on different partitions are collected and reported in parallel, one task each.
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         // Room for the stores' record cache (see store()), shared by the stream threads.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         return props;

@@ -51,7 +51,7 @@ class AggregatorTopologyTest {
             written.add(report);
             return writer.write(report, reports);
         };
-        Properties props = AggregatorTopology.streamsConfig(new Properties(), "aggregator-test", state);
+        Properties props = AggregatorTopology.streamsConfig(new Properties(), "aggregator-test", state, 1);
         props.put("bootstrap.servers", "unused:9092");
         driver = new TopologyTestDriver(
                 AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), sink, onlyRunId), props, CREATED_AT);

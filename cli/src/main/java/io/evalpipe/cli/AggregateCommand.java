@@ -1,5 +1,6 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,11 +42,19 @@ final class AggregateCommand implements Callable<Integer> {
             description = "Address the metrics endpoint binds to. Default: ${DEFAULT-VALUE}.")
     String metricsHost;
 
+    @Option(names = "--stream-threads", paramLabel = "N",
+            description = "Kafka Streams threads. Default: one per core, at most 6 (one per run partition).")
+    Integer streamThreads;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (streamThreads != null && streamThreads < 1) {
+            throw new CliException(ExitCode.USAGE, "--stream-threads must be at least 1");
+        }
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Pipeline.ensureTopics(props, kafka.topics(), null, 0);
-        KafkaStreams streams = Pipeline.startAggregator(props, kafka.topics(), applicationId, stateDir, reports, deadline, null);
+        KafkaStreams streams = Pipeline.startAggregator(props, kafka.topics(), applicationId, stateDir, reports, deadline, null,
+                streamThreads == null ? AggregatorTopology.threadsForCores() : streamThreads);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(30)), "aggregator-shutdown"));
         MetricsServer server = null;
         KafkaStreamsMetrics streamsMetrics = null;

@@ -110,7 +110,7 @@ final class LocalCluster implements AutoCloseable {
      * @throws CliException exit 3 when the aggregator or a worker stopped before the report was written
      */
     RunSummary run(String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Slo slo, Path reports) {
-        KafkaStreams aggregator = Pipeline.startAggregator(props, topics, "evalpipe-run-" + runId, stateDir, reports, null, runId);
+        KafkaStreams aggregator = Pipeline.startAggregator(props, topics, "evalpipe-run-" + runId, stateDir, reports, null, runId, 1);
         try {
             RunSummary summary;
             try (RunWatcher watcher = new RunWatcher(props, topics)) {

@@ -44,13 +44,17 @@ final class Pipeline {
         }
     }
 
-    /** Starts the aggregator and returns once it is processing. */
+    /**
+     * Starts the aggregator and returns once it is processing.
+     *
+     * @param threads Kafka Streams threads (see {@link AggregatorTopology#streamsConfig})
+     */
     static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir,
-                                       Path reports, Duration deadline, String onlyRunId) {
+                                       Path reports, Duration deadline, String onlyRunId, int threads) {
         ReportWriter writer = new ReportWriter();
         var topology = AggregatorTopology.buildTopology(topics, deadline, Duration.ofSeconds(1),
                 report -> writer.write(report, reports), onlyRunId);
-        KafkaStreams streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka, applicationId, stateDir));
+        KafkaStreams streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka, applicationId, stateDir, threads));
         streams.setUncaughtExceptionHandler(e -> {
             // A report that cannot be written (disk full, permissions) is not worth retrying blindly.
             log.error("Aggregator stops: {}", e.toString(), e);

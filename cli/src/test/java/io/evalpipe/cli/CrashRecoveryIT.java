@@ -3,6 +3,7 @@ package io.evalpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
@@ -83,7 +84,7 @@ class CrashRecoveryIT {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             Pipeline.ensureTopics(kafka, topics, "default", 6);
             KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(),
-                    dir.resolve("state"), dir.resolve("reports"), null, null);
+                    dir.resolve("state"), dir.resolve("reports"), null, null, AggregatorTopology.threadsForCores());
             try (ResultWatcher watcher = new ResultWatcher(kafka, topics)) {
                 Process w1 = startWorker(broker.bootstrapServers(), prefix, "w1");
                 Process w2 = startWorker(broker.bootstrapServers(), prefix, "w2");

@@ -3,6 +3,7 @@ package io.evalpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
@@ -65,7 +66,7 @@ class DurabilityIT {
         Properties kafka = kafka(broker);
         Pipeline.ensureTopics(kafka, topics, "default", 4);
         KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(), dir.resolve("state"),
-                dir.resolve("reports"), null, null);
+                dir.resolve("reports"), null, null, AggregatorTopology.threadsForCores());
         Worker worker = startWorker(kafka, topics);
         try {
             String runId = enqueue(kafka, topics, "broker-restart");
@@ -93,14 +94,14 @@ class DurabilityIT {
             Pipeline.ensureTopics(kafka, topics, "default", 4);
             String appId = "agg-" + UUID.randomUUID();
             Path interrupted = dir.resolve("interrupted");
-            KafkaStreams first = Pipeline.startAggregator(kafka, topics, appId, dir.resolve("state-1"), interrupted, null, null);
+            KafkaStreams first = Pipeline.startAggregator(kafka, topics, appId, dir.resolve("state-1"), interrupted, null, null, AggregatorTopology.threadsForCores());
             Worker worker = startWorker(kafka, topics);
             try {
                 String runId = enqueue(kafka, topics, "aggregator-restart");
                 awaitDistinctResults(kafka, topics, 8);
                 first.close(Duration.ofSeconds(30));
                 // A new state dir: the restarted aggregator must rebuild the run from its changelog.
-                KafkaStreams second = Pipeline.startAggregator(kafka, topics, appId, dir.resolve("state-2"), interrupted, null, null);
+                KafkaStreams second = Pipeline.startAggregator(kafka, topics, appId, dir.resolve("state-2"), interrupted, null, null, AggregatorTopology.threadsForCores());
                 RunSummary summary;
                 try {
                     summary = awaitSummary(kafka, topics, runId);
@@ -111,7 +112,7 @@ class DurabilityIT {
                 // The same run aggregated from scratch by an aggregator that was never interrupted.
                 Path uninterrupted = dir.resolve("uninterrupted");
                 KafkaStreams fresh = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(), dir.resolve("state-3"),
-                        uninterrupted, null, runId);
+                        uninterrupted, null, runId, AggregatorTopology.threadsForCores());
                 try {
                     await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(uninterrupted.resolve(runId).resolve("summary.json")));
                 } finally {

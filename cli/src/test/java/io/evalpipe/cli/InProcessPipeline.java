@@ -1,5 +1,6 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.engine.InferenceEngine;
@@ -17,7 +18,7 @@ public final class InProcessPipeline {
     }
 
     public static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir, Path reports) {
-        return Pipeline.startAggregator(kafka, topics, applicationId, stateDir, reports, null, null);
+        return Pipeline.startAggregator(kafka, topics, applicationId, stateDir, reports, null, null, AggregatorTopology.threadsForCores());
     }
 
     /** A worker of the pool on {@code engine}, already running on its own thread. */

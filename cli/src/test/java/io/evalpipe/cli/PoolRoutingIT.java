@@ -3,6 +3,7 @@ package io.evalpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
@@ -52,7 +53,7 @@ class PoolRoutingIT {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             Pipeline.ensureTopics(kafka, topics, "gpu-a100", 4);
             Pipeline.ensureTopics(kafka, topics, "cpu", 4);
-            KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(), state, reports, null, null);
+            KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(), state, reports, null, null, AggregatorTopology.threadsForCores());
             Worker gpuPool = Pipeline.newWorker(kafka, topics, "gpu-a100", "worker-gpu", 1, TestModels.tinyEngine(), "sha", validator, ReplyValidator.Mode.STRICT);
             Worker cpuPool = Pipeline.newWorker(kafka, topics, "cpu", "worker-cpu", 1, TestModels.tinyEngine(), "sha", validator, ReplyValidator.Mode.STRICT);
             Pipeline.startThread(gpuPool, "gpu-worker");

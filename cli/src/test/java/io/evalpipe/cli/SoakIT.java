@@ -3,6 +3,7 @@ package io.evalpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.GenerationParams;
@@ -65,7 +66,7 @@ class SoakIT {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             Pipeline.ensureTopics(kafka, topics, "default", 4);
             KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(), dir.resolve("state"),
-                    dir.resolve("reports"), null, null);
+                    dir.resolve("reports"), null, null, AggregatorTopology.threadsForCores());
             List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 Worker w = Pipeline.newWorker(kafka, topics, "default", "soak-" + i, 2, engine, "sha", validator, ReplyValidator.Mode.STRICT);

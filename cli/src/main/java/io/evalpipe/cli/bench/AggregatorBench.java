@@ -1,5 +1,6 @@
 package io.evalpipe.cli.bench;
 
+import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.DurationConverter;
 import io.evalpipe.cli.ExitCode;
@@ -161,7 +162,7 @@ final class AggregatorBench implements Callable<Integer> {
             String appId = "evalpipe-bench-aggregator";
 
             long t0 = System.nanoTime();
-            pipeline.startAggregator(appId);
+            pipeline.startAggregator(appId, AggregatorTopology.threadsForCores()); // as `evalctl aggregate` runs
             long t1 = System.nanoTime();
             long consumed = awaitConsumed(pipeline, appId, t0 + timeout.toNanos());
             long t2 = System.nanoTime();
@@ -209,7 +210,7 @@ final class AggregatorBench implements Callable<Integer> {
     private double floorRate(BenchPipeline pipeline, boolean decode) {
         String appId = "evalpipe-bench-floor" + (decode ? "-decoding" : "");
         try {
-            return pipeline.startFloor(appId, decode, results).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return pipeline.startFloor(appId, decode, results, AggregatorTopology.threadsForCores()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return Double.NaN;
         } catch (Exception e) {

@@ -105,7 +105,8 @@ final class BenchPipeline implements AutoCloseable {
     }
 
     /** The real aggregator, returning once it is RUNNING; every report goes through {@link #awaitReport}. */
-    KafkaStreams startAggregator(String applicationId) {
+    /** @param threads 1 as `evalctl run` wires it, {@link AggregatorTopology#threadsForCores()} as `evalctl aggregate` does */
+    KafkaStreams startAggregator(String applicationId, int threads) {
         ReportWriter writer = new ReportWriter();
         var topology = AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), report -> {
             long start = System.nanoTime();
@@ -114,7 +115,7 @@ final class BenchPipeline implements AutoCloseable {
             reportFuture(report.manifest().runId()).complete(new Reported(System.nanoTime(), report));
             return summary;
         }, null);
-        return startStreams(topology, applicationId);
+        return startStreams(topology, applicationId, threads);
     }
 
     /**
@@ -123,7 +124,7 @@ final class BenchPipeline implements AutoCloseable {
      * {@code decode}, it also decodes each result in full. No state, no reports. The future gives
      * its results/s from its first record processed to its {@code expected}-th.
      */
-    CompletableFuture<Double> startFloor(String applicationId, boolean decode, long expected) {
+    CompletableFuture<Double> startFloor(String applicationId, boolean decode, long expected, int threads) {
         AtomicLong seen = new AtomicLong();
         AtomicLong firstNanos = new AtomicLong();
         AtomicLong sink = new AtomicLong(); // keeps the decoding from being optimised away
@@ -139,14 +140,14 @@ final class BenchPipeline implements AutoCloseable {
                         rate.complete((expected - 1) / Bench.seconds(now - firstNanos.get()));
                     }
                 });
-        startStreams(builder.build(), applicationId);
+        startStreams(builder.build(), applicationId, threads);
         return rate;
     }
 
-    private KafkaStreams startStreams(Topology topology, String applicationId) {
+    private KafkaStreams startStreams(Topology topology, String applicationId, int threads) {
         KafkaStreams streams;
         try {
-            streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka(), applicationId, tempDir("evalpipe-bench-streams")));
+            streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka(), applicationId, tempDir("evalpipe-bench-streams"), threads));
         } catch (IOException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "cannot create a state folder: " + e, e);
         }

@@ -87,7 +87,7 @@ final class OverheadBench implements Callable<Integer> {
         long rssLoaded = Bench.rssBytes();
         try (BenchPipeline pipeline = BenchPipeline.start()) {
             pipeline.ensureTopics(POOL, 8);
-            pipeline.startAggregator("evalpipe-bench-overhead");
+            pipeline.startAggregator("evalpipe-bench-overhead", 1); // as `evalctl run` runs it
             pipeline.startWorker(POOL, "bench-1", 1, engine, info.sha256(), validator);
             pipeline.awaitWorkersAssigned(POOL, 1, 8);
 

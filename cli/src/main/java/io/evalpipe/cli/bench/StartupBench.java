@@ -101,7 +101,7 @@ final class StartupBench implements Callable<Integer> {
                 megabytes("RSS before model load", before);
                 megabytes("RSS after model load", after);
                 megabytes("RSS added by the model load", after - before);
-                pipeline.startAggregator("evalpipe-bench-startup");
+                pipeline.startAggregator("evalpipe-bench-startup", 1); // as `evalctl run` runs it
                 mark("aggregator running");
                 pipeline.startWorker(POOL, "bench-1", 1, engine, info.sha256(), ReplyValidator.fromFile(Path.of("schemas/interview_chat.schema.json")));
                 pipeline.awaitWorkersAssigned(POOL, 1, 8);
