@@ -10,9 +10,9 @@ public final class Escape {
 
     /**
      * Text that keeps a table cell (or a list item, or a heading) one cell whatever it holds. A
-     * pipe would end the cell and a newline (or any control character) the row; a backtick could open a code span that
-     * swallows the rest of the row, {@code <} an HTML tag, and a backslash could escape our own
-     * escapes. Entities are used for the last three so they render as the character itself.
+     * pipe would end the cell and a newline (or any control character) the row; a backtick could
+     * open a code span that swallows the rest of the row, {@code <} an HTML tag, and a backslash
+     * could escape our own escapes. Entities are used for the last three so they render as the character itself.
      */
     public static String markdownCell(String text) {
         if (text == null) {

@@ -58,7 +58,6 @@ final class HtmlReport {
         return h.html.toString();
     }
 
-
     private void charts(RunReport report, RunFigures f) {
         raw("<h2>E2E latency distribution</h2>\n");
         double[] sorted = report.results().stream().map(EvalResult::e2eMs).filter(Objects::nonNull)

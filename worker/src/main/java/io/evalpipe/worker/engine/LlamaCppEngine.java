@@ -101,12 +101,12 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     private record SchemaState(String compact, String failure) {}
 
-    private LlamaCppEngine(LlamaModel model, GgufFile file, LlamaCppOptions options, long loadMillis) {
+    /** @param backend what {@link NativeBackend#detect()} found: the binding cannot say itself */
+    private LlamaCppEngine(LlamaModel model, GgufFile file, LlamaCppOptions options, String backend, long loadMillis) {
         this.model = model;
         this.file = file;
         this.options = options;
-        // The binding cannot say which ggml backend it runs; NativeBackend reads the library itself.
-        this.info = new EngineInfo("llamacpp", NativeBackend.detect(), NativeBackend.build(), options.threads(), loadMillis);
+        this.info = new EngineInfo("llamacpp", backend, NativeBackend.build(), options.threads(), loadMillis);
         this.addsBos = file.getBoolean("tokenizer.ggml.add_bos_token")
                 .orElse("llama".equals(file.getString("tokenizer.ggml.model").orElse("")));
         this.slots = new Semaphore(options.parallel(), true);
@@ -179,7 +179,7 @@ public final class LlamaCppEngine implements InferenceEngine {
                 gguf.name(), gguf.architecture(), gguf.parameterCount(), gguf.isSynthetic() ? ", synthetic" : "",
                 loadMillis, backend, options.device(), options.cpuRange() == null ? "" : ", cores " + options.cpuRange(),
                 options.threads(), options.parallel(), options.contextSize(), options.flashAttention() ? "on" : "off");
-        return new LlamaCppEngine(model, gguf, options, loadMillis);
+        return new LlamaCppEngine(model, gguf, options, backend, loadMillis);
     }
 
     /** The header of the loaded file, for lineage: name, architecture, synthetic or not. */
