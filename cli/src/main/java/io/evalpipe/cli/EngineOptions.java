@@ -7,6 +7,10 @@ import io.evalpipe.worker.engine.LlamaCppOptions;
 import io.evalpipe.worker.engine.NativeBackend;
 import io.evalpipe.worker.engine.OpenAiEngine;
 import io.evalpipe.worker.engine.OpenAiOptions;
+import io.evalpipe.worker.engine.llamaserver.LlamaServerBinary;
+import io.evalpipe.worker.engine.llamaserver.LlamaServerEngine;
+import io.evalpipe.worker.engine.llamaserver.LlamaServerException;
+import io.evalpipe.worker.model.GgufFile;
 import io.evalpipe.worker.model.ModelFileException;
 import io.evalpipe.worker.model.SyntheticModel;
 import io.evalpipe.worker.validate.InvalidSchemaException;
@@ -16,12 +20,22 @@ import picocli.CommandLine.Option;
 
 /** What a worker runs and how it judges: the engine and model, threads and slots, the schema. */
 final class EngineOptions {
-    @Option(names = "--engine", defaultValue = "llamacpp", paramLabel = "llamacpp|openai",
-            description = "llamacpp: in-process llama.cpp on --model; openai: an OpenAI-compatible server (llama-server, vLLM, Ollama) at --endpoint. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "llamacpp", paramLabel = "llamacpp|llama-server|openai",
+            description = "llamacpp: in-process llama.cpp (b4916) on --model; llama-server: llama.cpp's own server (any current build) started"
+                    + " and supervised by the worker, on --model; openai: an OpenAI-compatible server (llama-server, vLLM, Ollama) at --endpoint."
+                    + " Default: ${DEFAULT-VALUE}.")
     String engine;
 
-    @Option(names = "--model", paramLabel = "FILE.gguf", description = "The GGUF model (engine llamacpp).")
+    @Option(names = "--model", paramLabel = "FILE.gguf", description = "The GGUF model (engines llamacpp and llama-server).")
     Path model;
+
+    @Option(names = "--llama-server", paramLabel = "PATH",
+            description = "The llama-server executable (engine llama-server). Default: $" + LlamaServerBinary.ENV + ", else llama-server on the PATH.")
+    Path llamaServer;
+
+    @Option(names = "--load-timeout", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long llama-server may take to load the model (engine llama-server). Default: ${DEFAULT-VALUE}.")
+    java.time.Duration loadTimeout;
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "Base URL of the server (engine openai), e.g. http://127.0.0.1:8080/v1.")
     String endpoint;
@@ -104,13 +118,13 @@ final class EngineOptions {
         if (parallel < 1) {
             throw new CliException(ExitCode.USAGE, "--parallel must be at least 1");
         }
-        if (engine.equals("llamacpp")) {
+        if (!engine.equals("openai")) {
             llamaCppOptions(1); // range checks (threads vs cpu range, device) before anything starts
         }
         switch (engine) {
-            case "llamacpp" -> {
+            case "llamacpp", "llama-server" -> {
                 if (model == null && !modelOptional) {
-                    throw new CliException(ExitCode.USAGE, "--model is required with --engine llamacpp");
+                    throw new CliException(ExitCode.USAGE, "--model is required with --engine " + engine);
                 }
             }
             case "openai" -> {
@@ -118,9 +132,44 @@ final class EngineOptions {
                     throw new CliException(ExitCode.USAGE, "--engine openai needs --endpoint and --model-name");
                 }
             }
-            default -> throw new CliException(ExitCode.USAGE, "--engine must be llamacpp or openai, got '" + engine + "'");
+            default -> throw new CliException(ExitCode.USAGE, "--engine must be llamacpp, llama-server or openai, got '" + engine + "'");
         }
     }
+
+    /**
+     * What can be known of the engine without starting it, checked before a broker is started or a job
+     * taken, failing with exit 3 and one line: the model file is whole GGUF and, in-process, of an
+     * architecture the bundled llama.cpp knows; the llama-server executable runs.
+     */
+    void precheck() {
+        try {
+            switch (engine) {
+                case "llamacpp" -> {
+                    if (model != null) {
+                        LlamaCppEngine.precheck(model);
+                    }
+                }
+                case "llama-server" -> {
+                    if (model != null) {
+                        GgufFile.read(model);
+                    }
+                    serverBinary();
+                }
+                default -> { }
+            }
+        } catch (ModelFileException | LlamaServerException e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
+        }
+    }
+
+    private LlamaServerBinary serverBinary() {
+        if (resolvedServer == null) {
+            resolvedServer = LlamaServerBinary.resolve(llamaServer, System.getenv());
+        }
+        return resolvedServer;
+    }
+
+    private LlamaServerBinary resolvedServer;
 
     /**
      * Loads the model (or connects nothing yet, for a server), or stops the command with exit 3 and
@@ -132,12 +181,20 @@ final class EngineOptions {
         if (engine.equals("openai")) {
             String key = System.getenv(apiKeyEnv);
             OpenAiOptions options = OpenAiOptions.of(endpoint, modelName);
+            org.slf4j.LoggerFactory.getLogger(EngineOptions.class).info("OpenAI-compatible engine: model {} at {}", modelName, endpoint);
             return new Opened(new OpenAiEngine(key == null || key.isBlank() ? options : options.withApiKey(key)),
                     new ModelInfo(modelName, null, 0, false));
         }
         LlamaCppOptions options = llamaCppOptions(workersSharing);
         Path file = model != null ? model : defaultModel();
         ModelInfo info = ProduceCommand.describe(file);
+        if (engine.equals("llama-server")) {
+            try {
+                return new Opened(LlamaServerEngine.start(serverBinary(), file, options, loadTimeout), info);
+            } catch (LlamaServerException e) {
+                throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
+            }
+        }
         if (nativeLib != null) {
             // Read by the binding when it first loads its library, which has not happened yet.
             System.setProperty(NativeBackend.LIB_PATH_PROPERTY, nativeLib.toAbsolutePath().toString());

@@ -41,6 +41,7 @@ final class RunCommand implements Callable<Integer> {
         PromptSet set = ProduceCommand.readPrompts(run.prompts);
         var params = generation.params();
         engine.check(true);
+        engine.precheck(); // the model and engine, before the broker starts
         String suiteName = run.suiteName(set);
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
 

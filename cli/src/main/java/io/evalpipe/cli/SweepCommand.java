@@ -67,6 +67,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepPlan plan = SweepPlan.parse(vary, base);
         refuseVariedOptions(plan);
         engine.check(true);
+        engine.precheck(); // the model and engine, before the broker starts
         String suite = run.suiteName(set);
         Instant started = Clock.systemUTC().instant();
         PrintStream err = System.err;

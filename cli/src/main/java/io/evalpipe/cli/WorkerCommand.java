@@ -42,6 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() {
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         engine.check(false);
+        engine.precheck();
         var validator = engine.validator();
         var mode = engine.validationMode();
         HealthServer health = healthPort == null ? null : HealthServer.start(healthHost, healthPort);

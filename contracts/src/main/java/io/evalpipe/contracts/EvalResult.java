@@ -20,6 +20,8 @@ import java.util.List;
  *                         from prose or that a requested grammar could not be applied
  * @param pool             the worker pool that ran the job
  * @param lineage          engine, backend and model that produced it; null for a rejected job
+ * @param engineTimings    the engine's own account of the generation (llama-server's {@code
+ *                         timings}); null where the engine gives none (in-process llama.cpp)
  */
 public record EvalResult(
         int schemaVersion,
@@ -41,7 +43,8 @@ public record EvalResult(
         Instant finishedAt,
         List<String> notes,
         String pool,
-        Lineage lineage) {
+        Lineage lineage,
+        EngineTimings engineTimings) {
 
     public EvalResult {
         validationErrors = validationErrors == null ? List.of() : List.copyOf(validationErrors);

@@ -14,8 +14,13 @@ public enum FailureReason {
     TIMEOUT,
     /** The model produced nothing. */
     EMPTY,
-    /** The engine failed, or the job could not be run at all. */
-    ENGINE_ERROR;
+    /** The engine refused or failed the job, or the job could not be run at all. */
+    ENGINE_ERROR,
+    /**
+     * The engine's process ended while it ran the job (a supervised llama-server that died), or the
+     * job was delivered as often as the queue allows because every earlier delivery ended its worker.
+     */
+    ENGINE_CRASH;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

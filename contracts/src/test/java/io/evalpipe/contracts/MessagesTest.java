@@ -29,7 +29,8 @@ class MessagesTest {
     void shouldRoundTripAResultWithItsStatusInLowerCase() {
         EvalResult r = new EvalResult(1, "run-1", "p-1", "w1", ResultStatus.FAIL, "schema_violation", "{}",
                 List.of("/reply: required: missing"), "stop", 10, 3, 12.5, 40.0, 13.75, 5.0, T, T, List.of(),
-                "cpu", new Lineage("llamacpp", "cpu", "de.kherud:llama 4.2.0 (llama.cpp b4916)", 1, 1, "abc", 300));
+                "cpu", new Lineage("llamacpp", "cpu", "de.kherud:llama 4.2.0 (llama.cpp b4916)", 1, 1, "abc", 300),
+                new EngineTimings(260, 10, 20.5, 3, 30.0));
 
         byte[] bytes = Messages.RESULT.serializer().serialize("t", r);
 

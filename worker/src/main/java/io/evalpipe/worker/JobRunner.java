@@ -1,5 +1,6 @@
 package io.evalpipe.worker;
 
+import io.evalpipe.contracts.EngineTimings;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.GenerationParams;
@@ -9,6 +10,8 @@ import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.worker.engine.Completion;
 import io.evalpipe.worker.engine.CompletionRequest;
+import io.evalpipe.worker.engine.EngineCrashException;
+import io.evalpipe.worker.engine.EngineUnavailableException;
 import io.evalpipe.worker.engine.FinishReason;
 import io.evalpipe.worker.engine.InferenceEngine;
 import io.evalpipe.worker.engine.InferenceException;
@@ -29,11 +32,16 @@ import org.slf4j.LoggerFactory;
  * <p>Verdicts: {@code pass} when the reply validates against the schema; {@code fail} when there is
  * a reply that does not (reason {@code truncated} if max tokens cut it, else {@code invalid_json} or
  * {@code schema_violation}); {@code error} when there is no usable reply ({@code timeout},
- * {@code empty}, {@code engine_error}).
+ * {@code empty}, {@code engine_error}, {@code engine_crash} when the engine's process ended during the
+ * job). An engine that cannot be reached at all is not a verdict on the job: {@link
+ * EngineUnavailableException} goes to the caller, which hands the job back to be run later.
  */
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final double NANOS_PER_MS = 1_000_000.0;
+    /** An engine_crash result carries this many of the engine's last log lines, each cut to {@link #LOG_LINE_CHARS}. */
+    static final int CRASH_LOG_LINES = 12;
+    static final int LOG_LINE_CHARS = 300;
 
     private final InferenceEngine engine;
     private final ReplyValidator validator;
@@ -54,7 +62,8 @@ public final class JobRunner {
         this.clock = clock;
     }
 
-    public EvalResult run(Job job) {
+    /** @throws EngineUnavailableException when the engine cannot be reached: the job is to be run again later */
+    public EvalResult run(Job job) throws EngineUnavailableException {
         Instant startedAt = clock.instant();
         Double queueWaitMs = job.enqueuedAt() == null ? null
                 : (double) Math.max(0, Duration.between(job.enqueuedAt(), startedAt).toMillis());
@@ -64,13 +73,36 @@ public final class JobRunner {
         Completion completion;
         try {
             completion = engine.complete(request);
+        } catch (EngineUnavailableException e) {
+            throw e;
+        } catch (EngineCrashException e) {
+            double e2eMs = (System.nanoTime() - start) / NANOS_PER_MS;
+            log.warn("Job {}/{}: the engine ended while running it: {}", job.runId(), job.promptId(), e.getMessage());
+            return result(job, startedAt, queueWaitMs, ResultStatus.ERROR, FailureReason.ENGINE_CRASH, "",
+                    List.of(e.getMessage()), crashNotes(e.lastLogLines()), "error", 0, 0, null, e2eMs, null, null);
         } catch (InferenceException | RuntimeException e) {
             double e2eMs = (System.nanoTime() - start) / NANOS_PER_MS;
             log.warn("Job {}/{} failed in the engine: {}", job.runId(), job.promptId(), e.getMessage());
             return result(job, startedAt, queueWaitMs, ResultStatus.ERROR, FailureReason.ENGINE_ERROR, "",
-                    List.of(String.valueOf(e.getMessage())), List.of(), "error", 0, 0, null, e2eMs, null);
+                    List.of(String.valueOf(e.getMessage())), List.of(), "error", 0, 0, null, e2eMs, null, null);
         }
         return judge(job, startedAt, queueWaitMs, completion);
+    }
+
+    /** TEMPORARY until the queue rework. */
+    EvalResult unavailable(Job job, EngineUnavailableException e) {
+        Instant now = clock.instant();
+        return result(job, now, null, ResultStatus.ERROR, FailureReason.ENGINE_ERROR, "",
+                List.of(String.valueOf(e.getMessage())), List.of(), "error", 0, 0, null, 0.0, null, null);
+    }
+
+    /** The engine's last words, newest last: what a reader of the report needs to see why it ended. */
+    static List<String> crashNotes(List<String> lastLogLines) {
+        List<String> notes = new ArrayList<>();
+        notes.add("the engine's last log lines before it ended:");
+        lastLogLines.subList(Math.max(0, lastLogLines.size() - CRASH_LOG_LINES), lastLogLines.size()).forEach(line ->
+                notes.add(line.length() <= LOG_LINE_CHARS ? line : line.substring(0, LOG_LINE_CHARS) + "..."));
+        return notes;
     }
 
     private String schemaFor(String outputMode) {
@@ -118,14 +150,14 @@ public final class JobRunner {
             }
         }
         return result(job, startedAt, queueWaitMs, status, reason, c.text(), errors, notes, finish,
-                c.promptTokens(), c.completionTokens(), ttftMs, e2eMs, tpotMs);
+                c.promptTokens(), c.completionTokens(), ttftMs, e2eMs, tpotMs, c.engineTimings());
     }
 
     private EvalResult result(Job job, Instant startedAt, Double queueWaitMs, ResultStatus status, FailureReason reason,
                               String output, List<String> errors, List<String> notes, String finish, int promptTokens, int completionTokens,
-                              Double ttftMs, Double e2eMs, Double tpotMs) {
+                              Double ttftMs, Double e2eMs, Double tpotMs, EngineTimings engineTimings) {
         return new EvalResult(Messages.SCHEMA_VERSION, job.runId(), job.promptId(), workerId, status,
                 reason == null ? null : reason.wireName(), output, errors, finish, promptTokens, completionTokens,
-                ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, clock.instant(), notes, pool, lineage);
+                ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, clock.instant(), notes, pool, lineage, engineTimings);
     }
 }

@@ -111,6 +111,6 @@ final class PoisonHandler {
         Instant now = Instant.now();
         return new EvalResult(Messages.SCHEMA_VERSION, node.get("run_id").asText(), node.get("prompt_id").asText(), workerId,
                 ResultStatus.ERROR, FailureReason.ENGINE_ERROR.wireName(), "", List.of("job rejected: " + reason), "error",
-                0, 0, null, null, null, null, now, now, List.of("dead-lettered to " + topics.deadLetters()), pool, null);
+                0, 0, null, null, null, null, now, now, List.of("dead-lettered to " + topics.deadLetters()), pool, null, null);
     }
 }

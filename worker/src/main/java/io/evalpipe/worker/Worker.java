@@ -187,7 +187,13 @@ public final class Worker implements Runnable, AutoCloseable {
 
     /** @return true once the result is acknowledged; false stops the worker with the job uncommitted */
     private boolean runAndPublish(Job job, ConsumerRecord<String, byte[]> record, KafkaProducer<String, byte[]> producer) {
-        EvalResult result = runner.run(job);
+        EvalResult result;
+        try {
+            result = runner.run(job);
+        } catch (io.evalpipe.worker.engine.EngineUnavailableException e) {
+            // TEMPORARY until the queue rework: treated as before, an engine error.
+            result = runner.unavailable(job, e);
+        }
         try {
             producer.send(new ProducerRecord<>(topics.results(), result.runId(), Messages.RESULT.serializer().serialize(null, result))).get();
             if (FailureReason.ENGINE_ERROR.wireName().equals(result.failureReason())) {

@@ -31,12 +31,12 @@ class JobRunnerTest {
         return new Job(Messages.SCHEMA_VERSION, "run1", "p1", List.of(new ChatMessage("user", "hi")), params, NOW.minusMillis(250));
     }
 
-    private static EvalResult run(FakeEngine engine, GenerationParams params) {
+    private static EvalResult run(FakeEngine engine, GenerationParams params) throws Exception {
         return new JobRunner(engine, VALIDATOR, ReplyValidator.Mode.STRICT, "w1", "cpu", LINEAGE, Clock.fixed(NOW, ZoneOffset.UTC)).run(job(params));
     }
 
     @Test
-    void shouldPassAValidReplyAndReportVllmTimings() {
+    void shouldPassAValidReplyAndReportVllmTimings() throws Exception {
         EvalResult r = run(FakeEngine.replying(VALID), GenerationParams.NONE);
 
         assertThat(r.status()).isEqualTo(ResultStatus.PASS);
@@ -54,7 +54,7 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldCallACutReplyTruncated() {
+    void shouldCallACutReplyTruncated() throws Exception {
         FakeEngine engine = new FakeEngine(req -> FakeEngine.completion("{\"reply\": \"Tell me", FinishReason.LENGTH));
         EvalResult r = run(engine, GenerationParams.NONE);
 
@@ -64,7 +64,7 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldTellInvalidJsonFromSchemaViolations() {
+    void shouldTellInvalidJsonFromSchemaViolations() throws Exception {
         assertThat(run(FakeEngine.replying("Sure! Here is my question."), GenerationParams.NONE).failureReason()).isEqualTo("invalid_json");
         EvalResult violation = run(FakeEngine.replying("{\"reply\": \"x\"}"), GenerationParams.NONE);
         assertThat(violation.failureReason()).isEqualTo("schema_violation");
@@ -72,7 +72,7 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldCallATimeoutAnErrorAndKeepThePartialOutput() {
+    void shouldCallATimeoutAnErrorAndKeepThePartialOutput() throws Exception {
         FakeEngine engine = new FakeEngine(req -> FakeEngine.completion("{\"reply\": \"Te", FinishReason.TIMEOUT));
         EvalResult r = run(engine, GenerationParams.NONE);
 
@@ -82,12 +82,12 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldCallABlankReplyEmpty() {
+    void shouldCallABlankReplyEmpty() throws Exception {
         assertThat(run(FakeEngine.replying("  \n"), GenerationParams.NONE).failureReason()).isEqualTo("empty");
     }
 
     @Test
-    void shouldTurnAnEngineFailureIntoAnErrorResult() {
+    void shouldTurnAnEngineFailureIntoAnErrorResult() throws Exception {
         FakeEngine engine = new FakeEngine(req -> {
             throw new IllegalStateException("slot crashed");
         });
@@ -99,7 +99,7 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldAskForTheSchemaGrammarInSchemaModeAndSayWhenItWasNotApplied() {
+    void shouldAskForTheSchemaGrammarInSchemaModeAndSayWhenItWasNotApplied() throws Exception {
         FakeEngine engine = FakeEngine.replying(VALID);
         EvalResult r = run(engine, new GenerationParams(null, null, null, null, null, null, null, null, "schema"));
 
@@ -108,7 +108,7 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldFillUnsetParamsWithDefaults() {
+    void shouldFillUnsetParamsWithDefaults() throws Exception {
         FakeEngine engine = FakeEngine.replying(VALID);
         run(engine, new GenerationParams(32, null, null, null, null, null, null, null, null));
 

@@ -43,6 +43,41 @@ public final class TestModels {
         return tinyEngine;
     }
 
+    /** The TINY model of architecture qwen3, which only a current llama.cpp (llama-server) runs. */
+    public static Path tinyQwen3() {
+        var v = new SyntheticModel.Variant(SyntheticModel.Arch.QWEN3, true);
+        return SyntheticModel.ensure(folder().resolve("evalpipe-synthetic-tiny-qwen3-seed" + SEED + ".gguf"),
+                SyntheticModel.Size.TINY, SEED, v);
+    }
+
+    /** The TINY llama model with a vocabulary without byte-fallback tokens: non-ASCII text cannot be encoded. */
+    public static Path tinyWithoutByteFallback() {
+        var v = new SyntheticModel.Variant(SyntheticModel.Arch.LLAMA, false);
+        return SyntheticModel.ensure(folder().resolve("evalpipe-synthetic-tiny-nobytes-seed" + SEED + ".gguf"),
+                SyntheticModel.Size.TINY, SEED, v);
+    }
+
+    /**
+     * {@code ../shared/llama.cpp} beside the repository: a real llama-server build and llama.cpp's
+     * sources, on every development and CI machine (its README says how they were made).
+     */
+    public static Path sharedLlamaCpp() {
+        return Path.of(System.getProperty("evalpipe.root", ".")).toAbsolutePath().normalize().resolve("../shared/llama.cpp").normalize();
+    }
+
+    /**
+     * A real llama-server: {@code $EVALPIPE_LLAMA_SERVER}, else the one in {@link #sharedLlamaCpp()};
+     * empty when neither is there, and the tests that need one are skipped.
+     */
+    public static java.util.Optional<Path> llamaServer() {
+        String env = System.getenv("EVALPIPE_LLAMA_SERVER");
+        Path p = env != null && !env.isBlank() ? Path.of(env) : sharedLlamaCpp().resolve("bin/llama-server");
+        return java.nio.file.Files.isExecutable(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+    }
+
+    /** Why a test that needs {@link #llamaServer()} was skipped. */
+    public static final String NO_LLAMA_SERVER = "no llama-server: set EVALPIPE_LLAMA_SERVER or provide ../shared/llama.cpp/bin/llama-server";
+
     /** Where test models are kept. */
     public static Path folder() {
         String root = System.getProperty("evalpipe.root");

@@ -1,5 +1,6 @@
 package io.evalpipe.aggregator.report;
 
+import io.evalpipe.contracts.EngineTimings;
 import io.evalpipe.contracts.EvalResult;
 import java.io.IOException;
 import java.io.Writer;
@@ -12,13 +13,19 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * results.csv: one row per result received, in manifest order. Prompts without a result are not
  * rows (they are listed in summary.json and report.md), so that every row is a measurement.
+ *
+ * <p>The {@code cached_prompt_tokens}, {@code evaluated_prompt_tokens}, {@code engine_prefill_ms}
+ * and {@code engine_decode_ms} columns are the engine's own account (llama-server's {@code timings}:
+ * how much of the prompt its cache served, and its own prefill and decode time); they are empty for
+ * engines that do not report one.
  */
 final class CsvReport {
 
     static final String[] HEADER = {
         "prompt_id", "status", "failure_reason", "e2e_ms", "ttft_ms", "tpot_ms", "queue_wait_ms",
         "prompt_tokens", "completion_tokens", "finish_reason", "worker_id", "validation_errors", "notes",
-        "started_at", "finished_at", "output"
+        "started_at", "finished_at", "cached_prompt_tokens", "evaluated_prompt_tokens", "engine_prefill_ms",
+        "engine_decode_ms", "output"
     };
 
     /** Joins a result's validation errors, or its notes, into one cell. */
@@ -31,6 +38,7 @@ final class CsvReport {
     static void write(RunReport report, Writer out) throws IOException {
         try (CSVPrinter csv = new CSVPrinter(out, FORMAT)) {
             for (EvalResult r : report.results()) {
+                EngineTimings t = r.engineTimings();
                 csv.printRecord(
                         text(r.promptId()),
                         r.status() == null ? "" : r.status().wireName(),
@@ -47,6 +55,10 @@ final class CsvReport {
                         text(String.join(LIST_SEPARATOR, r.notes())),
                         instant(r.startedAt()),
                         instant(r.finishedAt()),
+                        t == null ? "" : String.valueOf(t.cachedTokens()),
+                        t == null ? "" : String.valueOf(t.promptTokens()),
+                        t == null ? "" : number(t.promptMs()),
+                        t == null ? "" : number(t.predictedMs()),
                         text(r.output()));
             }
         }

@@ -97,14 +97,24 @@ final class FigureTables {
     static Table serving(List<EvalResult> results) {
         Map<String, EvalResult> firstByWorker = new LinkedHashMap<>();
         results.stream().filter(r -> r.lineage() != null).forEach(r -> firstByWorker.putIfAbsent(r.workerId(), r));
-        Table t = new Table("lllllrrr", "Worker", "Pool", "Engine", "Backend", "Build", "Threads", "Slots", "Model load (ms)");
+        Table t = new Table("lllllrrrrrrr", "Worker", "Pool", "Engine", "Backend", "Build", "Threads", "Slots",
+                "Model load (ms)", "Prompt tokens cached", "Engine prefill tok/s", "Engine decode tok/s", "Worker prefill tok/s");
         for (EvalResult r : firstByWorker.values()) {
             Lineage l = r.lineage();
+            EngineRates rates = EngineRates.of(results.stream().filter(x -> r.workerId().equals(x.workerId())).toList());
             t.row(r.workerId(), r.pool(), l.engine(), l.backend(), l.build() == null ? Fmt.NONE : l.build(),
                     l.threads() == 0 ? Fmt.NONE : String.valueOf(l.threads()), String.valueOf(l.slots()),
-                    String.valueOf(l.modelLoadMs()));
+                    String.valueOf(l.modelLoadMs()),
+                    rates == null ? Fmt.NONE : rates.cachedTokens() + " of " + rates.promptTokens(),
+                    rates == null ? Fmt.NONE : rate(rates.prefillPerSec()),
+                    rates == null ? Fmt.NONE : rate(rates.decodePerSec()),
+                    rates == null ? Fmt.NONE : rate(rates.workerPrefillPerSec()));
         }
         return t;
+    }
+
+    private static String rate(Double perSecond) {
+        return perSecond == null ? Fmt.NONE : Fmt.figure(perSecond);
     }
 
     /** Each prompt linked to its snapshot; an id that cannot be a file name has none. */

@@ -50,6 +50,7 @@ final class HtmlReport {
         h.section("By pool", FigureTables.groups("Pool", f.byPool()));
         h.section("By worker", FigureTables.groups("Worker", f.byWorker()));
         h.section("Serving", FigureTables.serving(report.results()));
+        h.note(EngineRates.DEFINITION);
         h.failuresByReason(f.failuresByReason());
         h.section("Failures", FigureTables.failures(report.results()));
         h.section("Outlier snapshots", FigureTables.outliers(f));

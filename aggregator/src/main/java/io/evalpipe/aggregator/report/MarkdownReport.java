@@ -53,6 +53,7 @@ final class MarkdownReport {
         r.section("By pool", FigureTables.groups("Pool", f.byPool()));
         r.section("By worker", FigureTables.groups("Worker", f.byWorker()));
         r.section("Serving", FigureTables.serving(report.results()));
+        r.paragraph(EngineRates.DEFINITION);
         r.failuresByReason(f.failuresByReason());
         r.failures(report.results());
         r.outliers(f);

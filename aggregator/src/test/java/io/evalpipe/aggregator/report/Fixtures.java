@@ -1,5 +1,6 @@
 package io.evalpipe.aggregator.report;
 
+import io.evalpipe.contracts.EngineTimings;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.GenerationParams;
@@ -177,6 +178,7 @@ public final class Fixtures {
         private Double queueWaitMs = 5.0;
         private Instant startedAt = CREATED_AT.plusSeconds(1);
         private List<String> notes = List.of();
+        private EngineTimings engineTimings;
 
         private ResultBuilder(String runId, String promptId) {
             this.runId = runId;
@@ -278,6 +280,11 @@ public final class Fixtures {
             return this;
         }
 
+        public ResultBuilder engineTimings(EngineTimings engineTimings) {
+            this.engineTimings = engineTimings;
+            return this;
+        }
+
         public ResultBuilder startedAt(Instant startedAt) {
             this.startedAt = startedAt;
             return this;
@@ -288,7 +295,7 @@ public final class Fixtures {
             Instant finishedAt = e2eMs == null || startedAt == null ? startedAt : startedAt.plus(Duration.ofNanos((long) (e2eMs * 1_000_000)));
             return new EvalResult(Messages.SCHEMA_VERSION, runId, promptId, workerId, status, failureReason, output,
                     validationErrors, finishReason, promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs,
-                    startedAt, finishedAt, notes, pool, LINEAGE);
+                    startedAt, finishedAt, notes, pool, LINEAGE, engineTimings);
         }
     }
 }

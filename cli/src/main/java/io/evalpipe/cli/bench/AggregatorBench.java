@@ -275,7 +275,7 @@ final class AggregatorBench implements Callable<Integer> {
         return new EvalResult(Messages.SCHEMA_VERSION, runId, promptId, "bench-1", status, reason, SimulatedEngine.REPLY,
                 status == ResultStatus.FAIL ? List.of("/question_type: enum: does not have a value in the enumeration") : List.of(),
                 status == ResultStatus.ERROR ? "timeout" : "stop", 300, tokens, ttft, e2e, (e2e - ttft) / (tokens - 1),
-                5.0, now, now, List.of(), "default", lineage);
+                5.0, now, now, List.of(), "default", lineage, null);
     }
 
     private static ProducerRecord<String, byte[]> record(EvalResult r) {

@@ -38,7 +38,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>The model file is checked in Java first.</b> {@link GgufFile#read} runs before any native
  *       code, so a missing, truncated or non-GGUF file is a {@link ModelFileException} with a plain
- *       sentence, not a generic native error or a crashed JVM.
+ *       sentence, not a generic native error or a crashed JVM; so is an architecture b4916 does not
+ *       know ({@link BundledArchitectures}), with a pointer to the llama-server engine.
+ *   <li><b>Every prompt is checked against the vocabulary before it is tokenized</b> ({@link
+ *       VocabularyCoverage}): with a vocabulary that lacks byte fallback, one character it has no
+ *       piece for makes b4916's tokenizer throw a C++ exception the binding does not catch, which
+ *       aborts the JVM. Such a prompt is refused with an {@link InferenceException} naming the
+ *       character instead.
  *   <li><b>Chat messages are rendered here</b> with {@link LlamaModel#applyTemplate(String)}, using
  *       the model's own template: {@code InferenceParameters.setMessages} is ignored by completion
  *       requests, and it rejects any role but user and assistant besides. A model without a template
@@ -93,6 +99,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     private final LlamaCppOptions options;
     private final EngineInfo info;
     private final boolean addsBos;
+    private final VocabularyCoverage vocabulary;
     private final Semaphore slots;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -109,7 +116,12 @@ public final class LlamaCppEngine implements InferenceEngine {
         this.info = new EngineInfo("llamacpp", backend, NativeBackend.build(), options.threads(), loadMillis);
         this.addsBos = file.getBoolean("tokenizer.ggml.add_bos_token")
                 .orElse("llama".equals(file.getString("tokenizer.ggml.model").orElse("")));
+        this.vocabulary = VocabularyCoverage.of(file);
         this.slots = new Semaphore(options.parallel(), true);
+        if (!vocabulary.complete()) {
+            log.warn("The vocabulary of {} has no byte-fallback tokens: prompts with a character it has no piece for"
+                    + " are refused (llama.cpp {} would abort on them)", file.name(), BundledArchitectures.BUILD);
+        }
     }
 
     /**
@@ -119,7 +131,7 @@ public final class LlamaCppEngine implements InferenceEngine {
      *     rejects it
      */
     public static LlamaCppEngine load(Path modelPath, LlamaCppOptions options) {
-        GgufFile gguf = GgufFile.read(modelPath);
+        GgufFile gguf = precheck(modelPath);
         NativeBackend.useOwnExtractFolder();
         String backend = NativeBackend.detect();
         if ("gpu".equals(options.device()) && !"cuda".equals(backend)) {
@@ -180,6 +192,19 @@ public final class LlamaCppEngine implements InferenceEngine {
                 loadMillis, backend, options.device(), options.cpuRange() == null ? "" : ", cores " + options.cpuRange(),
                 options.threads(), options.parallel(), options.contextSize(), options.flashAttention() ? "on" : "off");
         return new LlamaCppEngine(model, gguf, options, backend, loadMillis);
+    }
+
+    /**
+     * Reads the model's header and checks that this engine can load it, without loading any native
+     * code: cheap enough to run before a broker is started.
+     *
+     * @throws ModelFileException when the file is missing, is not a whole GGUF file, or has an
+     *     architecture the bundled llama.cpp does not know
+     */
+    public static GgufFile precheck(Path modelPath) {
+        GgufFile gguf = GgufFile.read(modelPath);
+        BundledArchitectures.check(gguf);
+        return gguf;
     }
 
     /** The header of the loaded file, for lineage: name, architecture, synthetic or not. */
@@ -254,6 +279,10 @@ public final class LlamaCppEngine implements InferenceEngine {
             throw new InferenceException("maxTokens must be at least 1, not " + p.maxTokens());
         }
         String prompt = renderPrompt(request.messages());
+        var unencodable = vocabulary.firstUnencodable(prompt);
+        if (unencodable.isPresent()) {
+            throw new InferenceException("The prompt cannot be tokenized: " + VocabularyCoverage.describe(unencodable.get()));
+        }
         int promptTokens = promptTokens(prompt);
         if (promptTokens >= options.contextSize()) {
             throw new InferenceException("The prompt is " + promptTokens + " tokens but a slot's context holds "
@@ -285,7 +314,8 @@ public final class LlamaCppEngine implements InferenceEngine {
             lifecycle.readLock().unlock();
         }
 
-        int completionTokens = countTokens(g.text);
+        // The reply is made of the vocabulary's pieces, but re-tokenizing is where an abort would come from, so it is checked too.
+        int completionTokens = vocabulary.firstUnencodable(g.text).isPresent() ? g.streamedTokens : countTokens(g.text);
         FinishReason reason;
         if (g.timedOut) {
             reason = FinishReason.TIMEOUT;

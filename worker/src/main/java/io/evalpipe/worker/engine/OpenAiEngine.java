@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.evalpipe.contracts.ChatMessage;
+import io.evalpipe.contracts.EngineTimings;
 import io.evalpipe.contracts.GenerationParams;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -72,6 +73,14 @@ import org.slf4j.LoggerFactory;
  *       llama-server and vLLM stop generating) or, before the response headers, the exchange. The
  *       text received so far is returned with {@link FinishReason#TIMEOUT}. A timeout of 0 or less
  *       means no limit; a server that stalls then holds the caller until it answers.
+ *   <li><b>llama-server's {@code timings}</b> (in the chunk that carries the usage) are kept as the
+ *       completion's {@link EngineTimings}: how many prompt tokens came from its prompt cache, how many
+ *       it evaluated and how long prefill and decode took by its own clock. Other servers send none.
+ *   <li><b>Failures say whose fault they are.</b> A server that cannot be reached (connection refused
+ *       or timed out, HTTP 503 while it loads) or a stream that breaks off is an {@link
+ *       EngineUnavailableException}: the job is fine and must run again later. A server that answers
+ *       with an error (an HTTP error status, an error event, a malformed stream) refused the job
+ *       itself: a plain {@link InferenceException}.
  *   <li><b>HTTP/1.1 only</b>: for {@code http:} URLs the JDK client otherwise sends an h2c upgrade
  *       request, which none of these servers supports (uvicorn, under vLLM, warns about each one);
  *       HTTP/2 would gain nothing here.
@@ -114,7 +123,7 @@ public final class OpenAiEngine implements InferenceEngine {
                 .connectTimeout(options.connectTimeout())
                 .build();
         this.info = new EngineInfo("openai", options.backend(), null, 0, 0);
-        log.info("OpenAI-compatible engine: model {} at {}{}", options.model(), chatCompletions,
+        log.debug("OpenAI-compatible engine: model {} at {}{}", options.model(), chatCompletions,
                 options.apiKey() == null ? "" : ", with an API key");
     }
 
@@ -314,6 +323,7 @@ public final class OpenAiEngine implements InferenceEngine {
         private long e2eNanos;
         private String finishReason;
         private JsonNode usage;
+        private JsonNode timings;
         private boolean expired;
 
         SseStream(long start) {
@@ -324,8 +334,10 @@ public final class OpenAiEngine implements InferenceEngine {
             int status = response.statusCode();
             if (status / 100 != 2) {
                 return BodySubscribers.mapping(BodySubscribers.ofString(UTF_8), body -> {
-                    fail(new InferenceException("POST " + chatCompletions + " answered HTTP " + status + ": "
-                            + (body.isBlank() ? "(empty body)" : head(body))));
+                    String message = "POST " + chatCompletions + " answered HTTP " + status + ": "
+                            + (body.isBlank() ? "(empty body)" : head(body));
+                    // 503: llama-server while it loads a model, a proxy before a restarting server.
+                    fail(status == 503 ? new EngineUnavailableException(message) : new InferenceException(message));
                     return null;
                 });
             }
@@ -388,21 +400,23 @@ public final class OpenAiEngine implements InferenceEngine {
             if (streaming) {
                 fail(broken(describe(t), t));
             } else if (t instanceof HttpConnectTimeoutException) {
-                fail(new InferenceException("Cannot connect to " + chatCompletions + ": no connection within "
+                fail(new EngineUnavailableException("Cannot connect to " + chatCompletions + ": no connection within "
                         + options.connectTimeout().toMillis() + " ms", t));
             } else if (t instanceof ConnectException) {
-                fail(new InferenceException("Cannot connect to " + chatCompletions + ": "
+                fail(new EngineUnavailableException("Cannot connect to " + chatCompletions + ": "
                         + (t.getMessage() == null ? "connection refused" : t.getMessage())
                         + " (is the server running?)", t));
             } else if (t instanceof IOException) {
-                fail(new InferenceException("The request to " + chatCompletions + " failed: " + describe(t), t));
+                // Before any response: the connection was reset or closed, as by a server going down.
+                fail(new EngineUnavailableException("The request to " + chatCompletions + " failed: " + describe(t), t));
             } else {
                 fail(new InferenceException("Unexpected failure calling " + chatCompletions + ": " + describe(t), t));
             }
         }
 
+        /** The connection ended mid-stream: the server went away (or restarted), not the job's fault. */
         private synchronized InferenceException broken(String why, Throwable cause) {
-            return new InferenceException("The stream from " + chatCompletions + " broke off after "
+            return new EngineUnavailableException("The stream from " + chatCompletions + " broke off after "
                     + text.length() + " chars of reply: " + why, cause);
         }
 
@@ -470,6 +484,10 @@ public final class OpenAiEngine implements InferenceEngine {
             if (u != null && u.isObject()) {
                 usage = u;
             }
+            JsonNode t = chunk.get("timings");
+            if (t != null && t.isObject()) {
+                timings = t;
+            }
         }
 
         private void fail(InferenceException e) {
@@ -522,7 +540,17 @@ public final class OpenAiEngine implements InferenceEngine {
             int promptTokens = usage == null ? 0 : usage.path("prompt_tokens").asInt(0);
             int completionTokens = usage == null ? 0 : usage.path("completion_tokens").asInt(0);
             return new Completion(text.toString(), promptTokens, completionTokens, reason, ttftNanos, e2eNanos,
-                    grammarApplied);
+                    grammarApplied, engineTimings());
+        }
+
+        /** llama-server's own account, when it sent one with every field this needs. */
+        private EngineTimings engineTimings() {
+            if (timings == null || !timings.path("prompt_n").isNumber() || !timings.path("predicted_n").isNumber()) {
+                return null;
+            }
+            return new EngineTimings(timings.path("cache_n").asInt(0), timings.path("prompt_n").asInt(),
+                    timings.path("prompt_ms").asDouble(0), timings.path("predicted_n").asInt(),
+                    timings.path("predicted_ms").asDouble(0));
         }
     }
 }

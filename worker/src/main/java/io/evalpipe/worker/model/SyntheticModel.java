@@ -63,6 +63,50 @@ public final class SyntheticModel {
     private static final float WEIGHT_STD = 0.02f;
     private static final float LOGIT_STD = 4f;
 
+    /**
+     * The llama.cpp architecture written into {@code general.architecture}. Both are the same
+     * network as far as the tokenizer and the pipeline go; {@link #QWEN3} adds per-head RMS norms on
+     * Q and K (the tensors {@code blk.N.attn_q_norm} and {@code attn_k_norm}) and uses NeoX RoPE.
+     * The llama.cpp b4916 that de.kherud:llama 4.2.0 bundles refuses it ({@code unknown model
+     * architecture: 'qwen3'}, a {@code LlamaException} in Java); llama-server b10573 loads it. That
+     * makes it the file for testing what a too-old in-process engine does with a model it cannot load.
+     */
+    public enum Arch {
+        LLAMA("llama"),
+        QWEN3("qwen3");
+
+        final String ggufName;
+
+        Arch(String ggufName) {
+            this.ggufName = ggufName;
+        }
+
+        public String ggufName() {
+            return ggufName;
+        }
+    }
+
+    /**
+     * What to write besides the size and seed.
+     *
+     * @param arch the architecture
+     * @param byteTokens whether the vocabulary has the 256 byte-fallback tokens {@code <0x00>} to
+     *     {@code <0xFF>}. Without them llama.cpp's SentencePiece tokenizer can encode only text whose
+     *     every code point is itself a piece: here printable ASCII, the space (as {@code ▁}) and the
+     *     newline. Any other character (the {@code ë} of {@code Zoë}, a tab, an emoji) makes it throw
+     *     {@code std::out_of_range} (what() is {@code _Map_base::at} or {@code unordered_map::at},
+     *     by libstdc++ version): {@code LlamaModel.encode} does not catch it and the JVM aborts,
+     *     llama-server answers the request with HTTP 400. For testing that path.
+     */
+    public record Variant(Arch arch, boolean byteTokens) {
+        /** What {@link #write(Path, Size, long)} writes: llama, with byte-fallback tokens. */
+        public static final Variant DEFAULT = new Variant(Arch.LLAMA, true);
+
+        public Variant {
+            java.util.Objects.requireNonNull(arch, "arch");
+        }
+    }
+
     /** How big a model to write. */
     public enum Size {
         /** About 1.2M parameters, F32, about 5 MB: thousands of tokens a second on one core. */
@@ -104,6 +148,11 @@ public final class SyntheticModel {
      * a model, and concurrent writers of the same size and seed are harmless.
      */
     public static void write(Path out, Size size, long seed) {
+        write(out, size, seed, Variant.DEFAULT);
+    }
+
+    /** As {@link #write(Path, Size, long)}, for another architecture or vocabulary. */
+    public static void write(Path out, Size size, long seed, Variant variant) {
         Path abs = out.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
@@ -114,7 +163,7 @@ public final class SyntheticModel {
                     + Long.toHexString(System.nanoTime()) + ".tmp");
             long t0 = System.nanoTime();
             try (OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writer(size, seed).write(os);
+                writer(size, seed, variant).write(os);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -122,8 +171,9 @@ public final class SyntheticModel {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
-            log.info("Wrote synthetic {} model (seed {}) to {}: {} bytes in {} ms",
-                    size.label(), seed, abs, Files.size(abs), (System.nanoTime() - t0) / 1_000_000);
+            log.info("Wrote synthetic {} {} model{} (seed {}) to {}: {} bytes in {} ms",
+                    size.label(), variant.arch().ggufName(), variant.byteTokens() ? "" : " without byte tokens",
+                    seed, abs, Files.size(abs), (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write synthetic model " + abs + ": " + e.getMessage(), e);
         } finally {
@@ -145,6 +195,11 @@ public final class SyntheticModel {
      * @throws ModelFileException when {@code file} exists and is something else
      */
     public static Path ensure(Path file, Size size, long seed) {
+        return ensure(file, size, seed, Variant.DEFAULT);
+    }
+
+    /** As {@link #ensure(Path, Size, long)}, for another architecture or vocabulary. */
+    public static Path ensure(Path file, Size size, long seed, Variant variant) {
         synchronized (SyntheticModel.class) {
             if (Files.exists(file)) {
                 GgufFile existing = GgufFile.read(file);
@@ -153,13 +208,16 @@ public final class SyntheticModel {
                 }
                 boolean same = existing.getString(GgufFile.SYNTHETIC_KEY + ".size").orElse("").equals(size.label())
                         && existing.getLong(GgufFile.SYNTHETIC_KEY + ".seed").orElse(seed + 1) == seed
-                        && existing.getLong(GgufFile.SYNTHETIC_KEY + ".format").orElse(-1) == FORMAT;
+                        && existing.getLong(GgufFile.SYNTHETIC_KEY + ".format").orElse(-1) == FORMAT
+                        && variant.arch().ggufName().equals(existing.architecture())
+                        // absent in default files, whose bytes predate the key
+                        && existing.getBoolean(BYTE_TOKENS_KEY).orElse(true) == variant.byteTokens();
                 if (same) {
                     return file;
                 }
                 log.info("Replacing synthetic model {}: it is not the {} one with seed {}", file, size.label(), seed);
             }
-            write(file, size, seed);
+            write(file, size, seed, variant);
             return file;
         }
     }
@@ -167,29 +225,38 @@ public final class SyntheticModel {
     /** Bumped whenever the layout changes, so {@link #ensure} replaces files from older code. */
     private static final long FORMAT = 2;
 
+    /** Written (false) only by variants without byte tokens, so default files keep their bytes. */
+    static final String BYTE_TOKENS_KEY = GgufFile.SYNTHETIC_KEY + ".byte_tokens";
+
     static GgufWriter writer(Size size, long seed) {
-        Vocab vocab = Vocab.build();
+        return writer(size, seed, Variant.DEFAULT);
+    }
+
+    static GgufWriter writer(Size size, long seed, Variant variant) {
+        Vocab vocab = Vocab.build(variant.byteTokens());
         int n = vocab.tokens.size();
         int d = size.embedding;
         int headDim = d / size.heads;
         int kvDim = headDim * size.headsKv;
+        String a = variant.arch().ggufName();
+        boolean qwen3 = variant.arch() == Arch.QWEN3;
 
         GgufWriter w = new GgufWriter()
-                .putString("general.architecture", "llama")
+                .putString("general.architecture", a)
                 .putString("general.name", "evalpipe-synthetic-" + size.label())
                 .putString("general.description",
                         "Random weights for tests and benchmarks of the evalpipe pipeline; its text means nothing.")
                 .putUint32("general.file_type", size.type == TensorType.F32 ? 0 : 1)
-                .putUint32("llama.context_length", CONTEXT_LENGTH)
-                .putUint32("llama.embedding_length", d)
-                .putUint32("llama.block_count", size.blocks)
-                .putUint32("llama.feed_forward_length", size.feedForward)
-                .putUint32("llama.attention.head_count", size.heads)
-                .putUint32("llama.attention.head_count_kv", size.headsKv)
-                .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-                .putUint32("llama.rope.dimension_count", headDim)
-                .putFloat32("llama.rope.freq_base", 10000f)
-                .putUint32("llama.vocab_size", n)
+                .putUint32(a + ".context_length", CONTEXT_LENGTH)
+                .putUint32(a + ".embedding_length", d)
+                .putUint32(a + ".block_count", size.blocks)
+                .putUint32(a + ".feed_forward_length", size.feedForward)
+                .putUint32(a + ".attention.head_count", size.heads)
+                .putUint32(a + ".attention.head_count_kv", size.headsKv)
+                .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
+                .putUint32(a + ".rope.dimension_count", headDim)
+                .putFloat32(a + ".rope.freq_base", 10000f)
+                .putUint32(a + ".vocab_size", n)
                 .putString("tokenizer.ggml.model", "llama")
                 .putStringArray("tokenizer.ggml.tokens", vocab.tokens)
                 .putFloat32Array("tokenizer.ggml.scores", vocab.scores())
@@ -209,6 +276,14 @@ public final class SyntheticModel {
                 .putString(GgufFile.SYNTHETIC_KEY + ".size", size.label())
                 .putInt64(GgufFile.SYNTHETIC_KEY + ".seed", seed)
                 .putUint32(GgufFile.SYNTHETIC_KEY + ".format", FORMAT);
+        if (qwen3) {
+            // Optional in llama.cpp (both default to embedding / heads) but what real Qwen3 files carry.
+            w.putUint32(a + ".attention.key_length", headDim);
+            w.putUint32(a + ".attention.value_length", headDim);
+        }
+        if (!variant.byteTokens()) {
+            w.putBool(BYTE_TOKENS_KEY, false);
+        }
 
         TensorType mat = size.type;
         int[] index = {0};
@@ -222,6 +297,11 @@ public final class SyntheticModel {
             w.addTensor(p + "attn_k.weight", mat, shape(d, kvDim), uniform(seed, index[0]++, WEIGHT_STD));
             w.addTensor(p + "attn_v.weight", mat, shape(d, kvDim), uniform(seed, index[0]++, WEIGHT_STD));
             w.addTensor(p + "attn_output.weight", mat, shape(d, d), uniform(seed, index[0]++, WEIGHT_STD));
+            if (qwen3) {
+                // Per-head RMS norm of Q and K before RoPE: one weight per head dimension, shared by the heads.
+                w.addTensor(p + "attn_q_norm.weight", TensorType.F32, shape(headDim), i -> 1f);
+                w.addTensor(p + "attn_k_norm.weight", TensorType.F32, shape(headDim), i -> 1f);
+            }
             w.addTensor(p + "ffn_norm.weight", TensorType.F32, shape(d), i -> 1f);
             w.addTensor(p + "ffn_gate.weight", mat, shape(d, size.feedForward), uniform(seed, index[0]++, WEIGHT_STD));
             w.addTensor(p + "ffn_up.weight", mat, shape(d, size.feedForward), uniform(seed, index[0]++, WEIGHT_STD));
@@ -259,7 +339,10 @@ public final class SyntheticModel {
         return z ^ (z >>> 31);
     }
 
-    /** The tokenizer vocabulary: ids 0-2 unk/bos/eos, 3-258 bytes, then pieces, then ChatML markers. */
+    /**
+     * The tokenizer vocabulary: ids 0-2 unk/bos/eos, 3-258 bytes (unless left out), then pieces,
+     * then ChatML markers.
+     */
     static final class Vocab {
         final List<String> tokens = new ArrayList<>();
         private final List<Float> scores = new ArrayList<>();
@@ -317,14 +400,25 @@ public final class SyntheticModel {
         };
 
         static Vocab build() {
+            return build(true);
+        }
+
+        static Vocab build(boolean byteTokens) {
             Vocab v = new Vocab();
             v.add("<unk>", 0f, TOKEN_UNKNOWN);
             v.add("<s>", 0f, TOKEN_CONTROL);
             v.add("</s>", 0f, TOKEN_CONTROL);
-            for (int b = 0; b < 256; b++) {
-                v.add(String.format("<0x%02X>", b), 0f, TOKEN_BYTE);
+            if (byteTokens) {
+                for (int b = 0; b < 256; b++) {
+                    v.add(String.format("<0x%02X>", b), 0f, TOKEN_BYTE);
+                }
             }
             Set<String> pieces = new LinkedHashSet<>();
+            if (!byteTokens) {
+                // Without <0x0A> the newline needs a piece of its own, or no ChatML prompt would
+                // tokenize. Not in whole: the model does not say it.
+                pieces.add("\n");
+            }
             pieces.add("▁");
             for (char c = 0x21; c <= 0x7e; c++) {
                 pieces.add(String.valueOf(c));
