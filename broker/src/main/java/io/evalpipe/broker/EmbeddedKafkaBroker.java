@@ -86,6 +86,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts a broker on free loopback ports with data in a fresh temp dir (deleted on close). Blocks until ready (a client can list topics). */
     public static EmbeddedKafkaBroker start() {
+        return startFresh(true);
+    }
+
+    /**
+     * As {@link #start()}, formatted without share groups ({@code share.version} 0), as a Kafka before 4.2 or
+     * a cluster whose operator turned them off: for testing what workers do there.
+     */
+    public static EmbeddedKafkaBroker startWithoutShareGroups() {
+        return startFresh(false);
+    }
+
+    private static EmbeddedKafkaBroker startFresh(boolean shareGroups) {
         Path tempDir;
         try {
             tempDir = Files.createTempDirectory("evalpipe-kafka-");
@@ -93,7 +105,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new EmbeddedKafkaException("Cannot create a temporary data directory for the embedded Kafka broker", e);
         }
         try {
-            return start(tempDir, 0, true);
+            return start(tempDir, 0, true, shareGroups);
         } catch (RuntimeException e) {
             deleteRecursively(tempDir);
             throw e;
@@ -109,10 +121,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("Kafka client port must be 0 (free port) or 1..65535, got " + port);
         }
-        return start(dataDir.toAbsolutePath().normalize(), port, false);
+        return start(dataDir.toAbsolutePath().normalize(), port, false, true);
     }
 
-    private static EmbeddedKafkaBroker start(Path dataDir, int requestedPort, boolean ownsDataDir) {
+    private static EmbeddedKafkaBroker start(Path dataDir, int requestedPort, boolean ownsDataDir, boolean shareGroups) {
         long startNanos = System.nanoTime();
         KafkaLogLevels.defaultToWarn();
 
@@ -134,7 +146,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     + " is in use by another embedded broker in this JVM (close it first)", null);
         }
         try {
-            return start(dataDir, inUseKey, clientPort, controllerPort, ownsDataDir, startNanos);
+            return start(dataDir, inUseKey, clientPort, controllerPort, ownsDataDir, startNanos, shareGroups);
         } catch (RuntimeException | Error e) {
             DATA_DIRS_IN_USE.remove(inUseKey);
             throw e;
@@ -142,7 +154,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker start(Path dataDir, Path inUseKey, int clientPort, int controllerPort,
-                                             boolean ownsDataDir, long startNanos) {
+                                             boolean ownsDataDir, long startNanos, boolean shareGroups) {
         requireNotLockedByOtherProcess(dataDir);
         KafkaConfig config;
         try {
@@ -150,7 +162,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EmbeddedKafkaException("Invalid embedded Kafka broker configuration: " + e.getMessage(), e);
         }
-        formatIfNeeded(dataDir);
+        formatIfNeeded(dataDir, shareGroups);
 
         KafkaRaftServer server;
         try {
@@ -218,6 +230,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Tests and one-machine runs should not wait 3 s per consumer group (classic and streams protocols).
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.streams.initial.rebalance.delay.ms", "0");
+        // Share groups (the job queues) assign a new member with its second heartbeat: every 5 s by default, so a
+        // worker's first job would wait about 5 s; every 0.5 s it waits about 1.3 s. The broker's own minimum
+        // must come down too.
+        p.put("group.share.min.heartbeat.interval.ms", "500");
+        p.put("group.share.heartbeat.interval.ms", "500");
+        // A share-group member that dies usually hands its jobs back as its connection closes, but not always: one that
+        // died right after taking a job kept it until its session timed out (seen here with kafka 4.3.1). The default,
+        // 45 s (also the broker's minimum), would make that hand-over slower than the 30 s workers promise.
+        p.put("group.share.min.session.timeout.ms", "6000");
+        p.put("group.share.session.timeout.ms", "6000");
         // The pipeline creates its topics explicitly, so a typo in a topic name fails loudly instead of creating one.
         p.put("auto.create.topics.enable", "false");
         // Partition count only for topics created without one; the pipeline always states its own.
@@ -229,15 +251,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    /** Formats dataDir as a new single-node cluster unless it already holds one (then it is reused as is). */
-    private static void formatIfNeeded(Path dataDir) {
+    /**
+     * Formats dataDir as a new single-node cluster unless it already holds one (then it is reused as is). The
+     * formatter finalizes every production feature at the release's level, share groups ({@code share.version}
+     * 1) included, unless {@code shareGroups} is false.
+     */
+    private static void formatIfNeeded(Path dataDir, boolean shareGroups) {
         if (Files.exists(dataDir.resolve(META_PROPERTIES))) {
             LOG.debug("Kafka data directory {} is already formatted; reusing it", dataDir);
             return;
         }
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
-            new Formatter()
+            Formatter formatter = new Formatter();
+            if (!shareGroups) {
+                formatter.setFeatureLevel("share.version", (short) 0);
+            }
+            formatter
                     .setPrintStream(out)
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())

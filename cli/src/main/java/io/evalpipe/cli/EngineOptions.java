@@ -5,6 +5,7 @@ import io.evalpipe.worker.engine.InferenceEngine;
 import io.evalpipe.worker.engine.LlamaCppEngine;
 import io.evalpipe.worker.engine.LlamaCppOptions;
 import io.evalpipe.worker.engine.NativeBackend;
+import io.evalpipe.worker.engine.NativeLibrary;
 import io.evalpipe.worker.engine.OpenAiEngine;
 import io.evalpipe.worker.engine.OpenAiOptions;
 import io.evalpipe.worker.engine.llamaserver.LlamaServerBinary;
@@ -16,6 +17,9 @@ import io.evalpipe.worker.model.SyntheticModel;
 import io.evalpipe.worker.validate.InvalidSchemaException;
 import io.evalpipe.worker.validate.ReplyValidator;
 import java.nio.file.Path;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** What a worker runs and how it judges: the engine and model, threads and slots, the schema. */
@@ -82,9 +86,11 @@ final class EngineOptions {
     @Option(names = "--devices", paramLabel = "LIST", description = "llama.cpp devices to use, e.g. CUDA0,CUDA1.")
     String devices;
 
-    @Option(names = "--native-lib", paramLabel = "DIR",
-            description = "Folder with a llama.cpp JNI library to use instead of the jar's (e.g. a CUDA build from scripts/build-cuda-jllama.sh).")
-    Path nativeLib;
+    @Option(names = "--native-lib", paramLabel = "DIR|bundled",
+            description = "Folder with a llama.cpp JNI library to use instead of the jar's (e.g. a CUDA build: scripts/build-native-jllama.sh -DGGML_CUDA=ON),"
+                    + " or 'bundled' for the jar's own. Default: a build for this CPU in the evalpipe cache (scripts/build-native-jllama.sh),"
+                    + " else the jar's generic one.")
+    String nativeLib;
 
     @Option(names = "--schema", defaultValue = "schemas/interview_chat.schema.json", paramLabel = "FILE",
             description = "JSON Schema every reply is validated against. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +148,9 @@ final class EngineOptions {
      * architecture the bundled llama.cpp knows; the llama-server executable runs.
      */
     void precheck() {
+        if (model != null && !engine.equals("openai") && !java.nio.file.Files.isRegularFile(model)) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, "model file " + model + " does not exist");
+        }
         try {
             switch (engine) {
                 case "llamacpp" -> {
@@ -181,7 +190,7 @@ final class EngineOptions {
         if (engine.equals("openai")) {
             String key = System.getenv(apiKeyEnv);
             OpenAiOptions options = OpenAiOptions.of(endpoint, modelName);
-            org.slf4j.LoggerFactory.getLogger(EngineOptions.class).info("OpenAI-compatible engine: model {} at {}", modelName, endpoint);
+            LoggerFactory.getLogger(EngineOptions.class).info("OpenAI-compatible engine: model {} at {}", modelName, endpoint);
             return new Opened(new OpenAiEngine(key == null || key.isBlank() ? options : options.withApiKey(key)),
                     new ModelInfo(modelName, null, 0, false));
         }
@@ -195,15 +204,29 @@ final class EngineOptions {
                 throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
             }
         }
-        if (nativeLib != null) {
-            // Read by the binding when it first loads its library, which has not happened yet.
-            System.setProperty(NativeBackend.LIB_PATH_PROPERTY, nativeLib.toAbsolutePath().toString());
-        }
+        NativeLibrary library = nativeLibrary();
         try {
-            return new Opened(LlamaCppEngine.load(file, options), info);
+            return new Opened(LlamaCppEngine.load(file, options, library), info);
         } catch (ModelFileException | IllegalStateException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
         }
+    }
+
+    /** The in-process engine's library, said once in the log, with what a build for this CPU would gain when there is none. */
+    private NativeLibrary nativeLibrary() {
+        Set<String> flags = NativeLibrary.cpuFlags();
+        NativeLibrary library = NativeLibrary.choose(nativeLib, NativeLibrary.cacheRoot(System.getenv()),
+                NativeBackend.bindingVersion(), flags);
+        Logger log = LoggerFactory.getLogger(EngineOptions.class);
+        if (library.bundled() && nativeLib == null && NativeLibrary.cpuOutgrowsBundled(flags)) {
+            log.info("llama.cpp runs from the jar's generic AVX2 build, but this CPU has AVX-512/AMX/AVX-VNNI:"
+                    + " scripts/build-native-jllama.sh builds one for it into {} (minutes, once), which workers then use;"
+                    + " prompt processing ran about twice as fast with it in BENCHMARKS.md (engines)",
+                    NativeLibrary.cacheRoot(System.getenv()).resolve("native"));
+        } else {
+            log.info("llama.cpp library: {}", library.description());
+        }
+        return library;
     }
 
     LlamaCppOptions llamaCppOptions(int workersSharing) {
@@ -212,9 +235,8 @@ final class EngineOptions {
             int n = threads != null ? threads
                     : cpuRange != null ? LlamaCppOptions.parseCpuRange(cpuRange)[1] - LlamaCppOptions.parseCpuRange(cpuRange)[0] + 1
                     : LlamaCppOptions.defaultThreads();
-            return new LlamaCppOptions(n, contextSize,
-                    parallel * workersSharing, gpuLayers, false).withPlacement(device, cpuRange, mainGpu, devices)
-                    .withFlashAttention(flashAttention);
+            return LlamaCppOptions.builder().threads(n).contextSize(contextSize).parallel(parallel * workersSharing)
+                    .gpuLayers(gpuLayers).placement(device, cpuRange, mainGpu, devices).flashAttention(flashAttention).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
@@ -222,8 +244,7 @@ final class EngineOptions {
 
     /** Where `run` keeps the synthetic default model, generated once. */
     static Path defaultModel() {
-        String override = System.getenv("EVALPIPE_CACHE");
-        Path cache = override != null ? Path.of(override) : Path.of(System.getProperty("user.home"), ".cache", "evalpipe");
+        Path cache = NativeLibrary.cacheRoot(System.getenv());
         return SyntheticModel.ensure(cache.resolve("models").resolve("synthetic-tiny-seed42.gguf"), SyntheticModel.Size.TINY, 42);
     }
 }

@@ -1,7 +1,7 @@
 package io.evalpipe.cli;
 
 import io.evalpipe.contracts.GenerationParams;
-import io.evalpipe.producer.ParamChecks;
+import io.evalpipe.contracts.ParamChecks;
 import java.util.List;
 import picocli.CommandLine.Option;
 

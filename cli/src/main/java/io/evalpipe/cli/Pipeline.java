@@ -5,6 +5,7 @@ import io.evalpipe.aggregator.report.ReportWriter;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
+import io.evalpipe.worker.JobLimits;
 import io.evalpipe.worker.JobRunner;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.engine.EngineInfo;
@@ -74,13 +75,20 @@ final class Pipeline {
         return streams;
     }
 
-    /** @param modelSha256 of the loaded model, for each result's lineage */
+    /** A worker with the default settings: {@code slots} at once, the engine's own job limits, the queue the cluster has. */
     static Worker newWorker(Properties kafka, Topics topics, String pool, String workerId, int slots,
                             InferenceEngine engine, String modelSha256, ReplyValidator validator, ReplyValidator.Mode mode) {
+        return newWorker(kafka, topics, pool, workerId, Worker.Settings.of(slots, JobLimits.forEngine(engine.info())), engine,
+                modelSha256, validator, mode);
+    }
+
+    /** @param modelSha256 of the loaded model, for each result's lineage */
+    static Worker newWorker(Properties kafka, Topics topics, String pool, String workerId, Worker.Settings settings,
+                            InferenceEngine engine, String modelSha256, ReplyValidator validator, ReplyValidator.Mode mode) {
         EngineInfo info = engine.info();
-        Lineage lineage = info.lineage(slots, modelSha256);
+        Lineage lineage = info.lineage(settings.slots(), modelSha256);
         JobRunner runner = new JobRunner(engine, validator, mode, workerId, pool, lineage, Clock.systemUTC());
-        return new Worker(kafka, topics, pool, workerId, slots, runner);
+        return new Worker(kafka, topics, pool, workerId, settings, runner);
     }
 
     static Thread startThread(Runnable r, String name) {

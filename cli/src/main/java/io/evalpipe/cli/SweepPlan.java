@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Json;
-import io.evalpipe.producer.ParamChecks;
+import io.evalpipe.contracts.ParamChecks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.contracts.QueueSettings;
+import io.evalpipe.contracts.ShareGroups;
 import io.evalpipe.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +36,26 @@ final class TopicsCommand implements Callable<Integer> {
             description = "Worker pool whose job topic to create; repeatable. Default: ${DEFAULT-VALUE}.")
     List<String> pools = new ArrayList<>();
 
+    @Option(names = "--delivery-limit", defaultValue = "3", paramLabel = "N",
+            description = "Share groups: deliveries of a job before it is reported engine_crash instead of run again (2-10)."
+                    + " Each pool's workers then survive N-1 deaths from one job. Default: ${DEFAULT-VALUE}.")
+    int deliveryLimit;
+
+    @Option(names = "--lock-duration", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Share groups: how long a worker that stops answering keeps its jobs (15s-60s); workers renew it while"
+                    + " they generate. Default: ${DEFAULT-VALUE}.")
+    Duration lockDuration;
+
     @Override
     public Integer call() {
         if (partitions < 1) {
             throw new CliException(ExitCode.USAGE, "--partitions must be at least 1");
+        }
+        QueueSettings queue;
+        try {
+            queue = new QueueSettings(deliveryLimit, lockDuration);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
         }
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Topics topics = kafka.topics();
@@ -45,7 +63,9 @@ final class TopicsCommand implements Callable<Integer> {
         for (String pool : pools) {
             Pipeline.ensureTopics(props, topics, pool, partitions);
         }
-        List<String> names = new ArrayList<>(List.of(topics.manifests(), topics.results(), topics.runs(), topics.deadLetters()));
+        configureQueues(props, topics, queue);
+        List<String> names = new ArrayList<>(List.of(topics.manifests(), topics.results(), topics.runs(), topics.deadLetters(),
+                topics.attempts()));
         pools.forEach(pool -> names.add(topics.jobs(pool)));
         Map<String, TopicDescription> described = describe(props, names);
         for (String name : names) {
@@ -58,6 +78,24 @@ final class TopicsCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** Each pool's share group gets its settings, where the cluster has share groups; says which way the workers will go. */
+    private void configureQueues(Properties props, Topics topics, QueueSettings queue) {
+        try (Admin admin = Admin.create(props)) {
+            ShareGroups.Support support = ShareGroups.detect(admin);
+            if (!support.available()) {
+                System.out.println("queue: consumer groups, because " + support.why());
+                return;
+            }
+            for (String pool : pools) {
+                QueueSettings set = ShareGroups.configure(admin, topics.workerQueue(pool), queue, true);
+                System.out.println("queue: share group " + topics.workerQueue(pool) + ", delivery limit " + set.deliveryLimit()
+                        + ", lock " + set.lockDuration().toSeconds() + " s");
+            }
+        } catch (IllegalStateException e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
+        }
     }
 
     private static Map<String, TopicDescription> describe(Properties props, List<String> names) {

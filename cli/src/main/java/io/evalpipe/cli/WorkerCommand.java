@@ -3,6 +3,7 @@ package io.evalpipe.cli;
 import io.evalpipe.worker.HealthServer;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.WorkerMetrics;
+import io.evalpipe.worker.WorkerState;
 import io.evalpipe.worker.engine.InferenceEngine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -38,10 +39,14 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Address the health endpoint binds to. Default: ${DEFAULT-VALUE}.")
     String healthHost;
 
+    @Mixin
+    QueueOptions queue;
+
     @Override
     public Integer call() {
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         engine.check(false);
+        queue.check();
         engine.precheck();
         var validator = engine.validator();
         var mode = engine.validationMode();
@@ -58,20 +63,23 @@ final class WorkerCommand implements Callable<Integer> {
             try (InferenceEngine llm = opened.engine()) {
                 Pipeline.ensureTopics(props, kafka.topics(), pool, partitions);
                 Worker worker = Pipeline.newWorker(props, kafka.topics(), pool, workerId != null ? workerId : defaultWorkerId(),
-                        engine.parallel, llm, opened.model().sha256(), validator, mode);
+                        queue.settings(engine.parallel, llm.info()), llm, opened.model().sha256(), validator, mode);
                 metrics.modelLoaded(llm.info().modelLoadMillis());
                 worker.withMetrics(metrics);
                 if (health != null) {
                     worker.onStatus(health::set);
                 }
-                // SIGTERM: finish the jobs in hand and commit them, so nothing is redone or lost.
+                // SIGTERM: hand the jobs in hand back at once (their generations are cancelled) and leave within 10 s.
                 Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
                 worker.run();
-                return worker.failed() ? ExitCode.INFRASTRUCTURE : ExitCode.OK;
+                if (worker.failed()) {
+                    throw new CliException(ExitCode.INFRASTRUCTURE, "worker stopped: " + worker.failure());
+                }
+                return ExitCode.OK;
             }
         } catch (CliException e) {
             if (health != null) {
-                health.set(HealthServer.Status.ERROR, e.getMessage());
+                health.set(WorkerState.ERROR, e.getMessage());
             }
             throw e;
         } finally {

@@ -187,6 +187,16 @@ class BadInputIT {
         try (Admin admin = admin()) {
             var offsets = admin.listConsumerGroupOffsets(topics.workerGroup("default")).partitionsToOffsetAndMetadata().get();
             assertThat(offsets.keySet()).noneMatch(tp -> tp.topic().equals(topics.jobs("default")));
+            String queue = topics.workerQueue("default");
+            try {
+                var share = admin.listShareGroupOffsets(Map.of(queue, new org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec()))
+                        .all().get().getOrDefault(queue, Map.of());
+                assertThat(share.entrySet()).as("no job acknowledged by the pool's share group")
+                        .noneMatch(e -> e.getKey().topic().equals(topics.jobs("default")) && e.getValue() != null
+                                && e.getValue().startOffset() > 0);
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).as("no share group, so nothing taken").isInstanceOf(org.apache.kafka.common.errors.GroupIdNotFoundException.class);
+            }
         }
         assertThat(recordsIn(topics.jobs("default"))).isEqualTo(1);
     }

@@ -38,6 +38,8 @@ import picocli.CommandLine;
  */
 class ComposeFileTest {
     static final Path ROOT = Path.of(System.getProperty("evalpipe.root", ".."));
+    /** The llama.cpp build of ../shared/llama.cpp/bin/llama-server, which the integration tests run. */
+    private static final String SHARED_LLAMA_SERVER_BUILD = "10573";
     private static final Pattern VARIABLE = Pattern.compile(
             "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -110,7 +112,8 @@ class ComposeFileTest {
         for (String name : gpuWorkers) {
             WorkerCommand worker = workers().get(name);
             assertThat(worker.engine.gpuLayers).as("%s offloads layers", name).isPositive();
-            assertThat(worker.engine.nativeLib).as("%s loads a GPU build of llama.cpp", name).isEqualTo(Path.of("/opt/jllama-cuda"));
+            assertThat(worker.engine.engine).as("%s runs the image's official CUDA llama-server", name).isEqualTo("llama-server");
+            assertThat(worker.engine.llamaServer).as("%s finds the server through the image's EVALPIPE_LLAMA_SERVER", name).isNull();
             JsonNode build = services.get(name).path("build");
             assertThat(build.path("dockerfile").asText()).as("%s is built with CUDA", name).isEqualTo("Dockerfile.cuda");
 
@@ -126,8 +129,14 @@ class ComposeFileTest {
                 assertThat(owner.putIfAbsent(id, name)).as("GPU %s is reserved by %s and %s", id, owner.get(id), name).isNull();
             }
         }
-        assertThat(fileText(ROOT.resolve("Dockerfile.cuda"))).as("Dockerfile.cuda installs the GPU build where the workers look")
-                .contains("/opt/jllama-cuda");
+        String cuda = fileText(ROOT.resolve("Dockerfile.cuda"));
+        assertThat(cuda).as("Dockerfile.cuda starts from llama.cpp's official CUDA server image, pinned to a build")
+                .containsPattern("ARG LLAMA_CPP_IMAGE=ghcr\\.io/ggml-org/llama\\.cpp:server-cuda-b\\d+\\n")
+                .contains("FROM ${LLAMA_CPP_IMAGE}")
+                .contains("ENV EVALPIPE_LLAMA_SERVER=/app/llama-server")
+                .doesNotContain("nvcc", "cmake");
+        // The image's build is the one the integration tests run (../shared/llama.cpp's llama-server).
+        assertThat(cuda).contains("server-cuda-b" + SHARED_LLAMA_SERVER_BUILD);
     }
 
     @Test
@@ -190,7 +199,7 @@ class ComposeFileTest {
         assertThat(containerPorts("kafka", published)).isNotEmpty();
         // Every image that is probed with curl must have it.
         assertThat(fileText(ROOT.resolve("Dockerfile"))).contains("curl");
-        assertThat(fileText(ROOT.resolve("Dockerfile.cuda"))).contains("curl");
+        assertThat(fileText(ROOT.resolve("Dockerfile.cuda"))).as("curl comes with the official image").contains("llama.cpp:server-cuda");
     }
 
     @Test

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real worker processes (the shaded evalctl jar, real llama.cpp) on a 200-prompt run; two of
- * them are killed with SIGKILL while generating. The run must still end with exactly 200 results,
- * one per prompt.
+ * Four real worker processes (the shaded evalctl jar, real llama.cpp) on a 200-prompt run; two of them
+ * are killed with SIGKILL while generating. The run must still end with exactly 200 results, one per
+ * prompt, and each killed worker's job in flight must start again on another worker within 30 s.
  */
 class CrashRecoveryIT {
     private static final Path JAR = EndToEndIT.ROOT.resolve("cli/target/evalctl.jar");
@@ -60,6 +60,7 @@ class CrashRecoveryIT {
                 "--worker-id", id, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(id + ".log").toFile());
+        pb.environment().put("EVALPIPE_LOG_LEVEL", "DEBUG"); // each job's start and publication, for the hand-over times
         Process p = pb.start();
         workers.add(p);
         return p;
@@ -74,8 +75,26 @@ class CrashRecoveryIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * The job a killed worker was running: the last one its log says started on the engine without a
+     * line saying its result was published (the workers log both at DEBUG).
+     */
+    private static String jobInFlight(Path log) throws java.io.IOException {
+        String running = null;
+        for (String line : Files.readAllLines(log)) {
+            java.util.regex.Matcher m = JOB_LINE.matcher(line);
+            if (m.find()) {
+                running = m.group(2) == null ? m.group(1) : null;
+            }
+        }
+        return running;
+    }
+
+    private static final java.util.regex.Pattern JOB_LINE =
+            java.util.regex.Pattern.compile("Job [^/ ]+/([A-Za-z0-9._-]+)(?: starts on the engine|(: \\w+ published))");
+
     @Test
-    void shouldCompleteWithExactlyOneResultPerPromptWhenWorkersAreKilled() throws Exception {
+    void shouldCompleteWithExactlyOneResultPerPromptWhenTwoOfFourWorkersAreKilled() throws Exception {
         assertThat(JAR).as("the shaded jar (built in the package phase, before integration tests)").exists();
         String prefix = "t-" + UUID.randomUUID();
         Topics topics = new Topics(prefix);
@@ -89,6 +108,7 @@ class CrashRecoveryIT {
                 Process w1 = startWorker(broker.bootstrapServers(), prefix, "w1");
                 Process w2 = startWorker(broker.bootstrapServers(), prefix, "w2");
                 startWorker(broker.bootstrapServers(), prefix, "w3");
+                startWorker(broker.bootstrapServers(), prefix, "w4");
 
                 var prompts = PromptSetReader.read(EndToEndIT.ROOT.resolve("prompts/interview_chat_200.jsonl"));
                 // Long enough generations that a kill almost surely lands in the middle of one.
@@ -98,8 +118,10 @@ class CrashRecoveryIT {
                         .enqueue("crash-run", prompts, "crash", "default", params, null, null, Slo.NONE).runId();
 
                 watcher.awaitResults(30, Duration.ofMinutes(3));
+                java.time.Instant kill1 = java.time.Instant.now();
                 w1.destroyForcibly().waitFor();
                 watcher.awaitResults(90, Duration.ofMinutes(3));
+                java.time.Instant kill2 = java.time.Instant.now();
                 w2.destroyForcibly().waitFor();
 
                 RunSummary summary;
@@ -108,7 +130,7 @@ class CrashRecoveryIT {
                 } catch (ConditionTimeoutException e) {
                     // Say why, so that a stalled run can be told from a slow one.
                     throw new AssertionError("no report: results for " + watcher.distinctPrompts().size() + " of 200 prompts; "
-                            + "the survivor's log ends with:\n" + tail(dir.resolve("w3.log"), 40), e);
+                            + "a survivor's log ends with:\n" + tail(dir.resolve("w3.log"), 40), e);
                 }
                 assertThat(summary.complete()).isTrue();
                 assertThat(summary.n()).isEqualTo(200);
@@ -116,8 +138,23 @@ class CrashRecoveryIT {
                 var rows = ReportChecks.readCsv(Path.of(summary.reportDir()));
                 assertThat(rows).hasSize(200);
                 assertThat(new HashSet<>(ReportChecks.column(rows, "prompt_id"))).hasSize(200);
-                assertThat(ReportChecks.column(rows, "worker_id")).as("the survivor finished the run").contains("w3");
+                assertThat(ReportChecks.column(rows, "worker_id")).as("the survivors finished the run").contains("w3", "w4");
                 assertThat(watcher.distinctPrompts()).hasSize(200);
+
+                // Each killed worker's job in flight starts again elsewhere soon: at once in a share group.
+                for (var kill : List.of(java.util.Map.entry("w1", kill1), java.util.Map.entry("w2", kill2))) {
+                    String job = jobInFlight(dir.resolve(kill.getKey() + ".log"));
+                    if (job == null) {
+                        System.out.println("CrashRecoveryIT: " + kill.getKey() + " was between jobs when killed");
+                        continue;
+                    }
+                    var row = rows.stream().filter(r -> r.get("prompt_id").equals(job)).findFirst().orElseThrow();
+                    Duration handOver = Duration.between(kill.getValue(), java.time.Instant.parse(row.get("started_at")));
+                    System.out.printf("CrashRecoveryIT: %s killed in job %s, which started again on %s %d ms later%n",
+                            kill.getKey(), job, row.get("worker_id"), handOver.toMillis());
+                    assertThat(row.get("worker_id")).isNotEqualTo(kill.getKey());
+                    assertThat(handOver).as("kill of %s to its job's next start", kill.getKey()).isLessThanOrEqualTo(Duration.ofSeconds(30));
+                }
             } finally {
                 aggregator.close(Duration.ofSeconds(30));
             }

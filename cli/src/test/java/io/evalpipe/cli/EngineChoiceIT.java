@@ -103,9 +103,9 @@ class EngineChoiceIT {
         Path model = Files.copy(TestModels.tinyQwen3(), dir.resolve("crash-test-qwen3.gguf"));
         Path log = dir.resolve("run.log");
         Process run = start(log, runArgs(model, "--engine", "llama-server", "--llama-server",
-                TestModels.llamaServer().get().toString(), "--max-tokens", "512"));
+                TestModels.llamaServer().get().toString(), "--max-tokens", "256"));
 
-        // Kill the server once the run is under way, mid-generation most likely (replies take half a second here).
+        // Kill the server once the run is under way, mid-generation most likely (replies take a quarter of a second here).
         await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(log).contains("] 2/20"));
         List<ProcessHandle> first = servers(model);
         assertThat(first).hasSize(1);

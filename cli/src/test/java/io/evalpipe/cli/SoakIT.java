@@ -69,7 +69,7 @@ class SoakIT {
                     dir.resolve("reports"), null, null, AggregatorTopology.threadsForCores());
             List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Worker w = Pipeline.newWorker(kafka, topics, "default", "soak-" + i, 2, engine, "sha", validator, ReplyValidator.Mode.STRICT);
+                Worker w = Pipeline.newWorker(kafka, topics, "default", "soak-" + i, 4, engine, "sha", validator, ReplyValidator.Mode.STRICT);
                 Pipeline.startThread(w, "soak-worker-" + i);
                 workers.add(w);
             }

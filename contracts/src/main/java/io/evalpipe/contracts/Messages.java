@@ -13,6 +13,7 @@ public final class Messages {
     public static final Serde<EvalResult> RESULT = new JsonSerde<>(EvalResult.class);
     public static final Serde<RunSummary> SUMMARY = new JsonSerde<>(RunSummary.class);
     public static final Serde<Approval> APPROVAL = new JsonSerde<>(Approval.class);
+    public static final Serde<Attempt> ATTEMPT = new JsonSerde<>(Attempt.class);
 
     private Messages() {}
 }

@@ -36,6 +36,9 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.runs(), 1, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(topics.deadLetters(), 1, replication));
+        // Only the latest count per job matters.
+        wanted.add(new NewTopic(topics.attempts(), RUN_PARTITIONS, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         if (pool != null) {
             wanted.add(new NewTopic(topics.jobs(pool), jobPartitions, replication));
         }

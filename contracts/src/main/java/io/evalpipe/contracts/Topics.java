@@ -6,7 +6,8 @@ package io.evalpipe.contracts;
  *
  * <pre>
  *   producer --(manifest, jobs)--> {prefix}.manifests, {prefix}.jobs.{pool}
- *   worker   --(results)---------> {prefix}.results      (poison jobs -> {prefix}.dlq)
+ *   worker   --(results)---------> {prefix}.results      (poison jobs -> {prefix}.dlq;
+ *                                                          attempts, on clusters without share groups -> {prefix}.attempts)
  *   aggregator reads manifests + results --(run summaries)--> {prefix}.runs
  *   evalctl approve --(baseline approvals)--> {prefix}.runs
  * </pre>
@@ -44,9 +45,26 @@ public record Topics(String prefix) {
         return "approval/" + suite;
     }
 
-    /** The consumer group of a pool's workers: they share its jobs, and only its jobs. */
+    /**
+     * The share group (KIP-932) of a pool's workers: each job goes to one of them, however many there
+     * are, whatever the partition count. Not the consumer group's name: a group id has one type.
+     */
+    public String workerQueue(String pool) {
+        return prefix + ".queue." + pool;
+    }
+
+    /** The consumer group of a pool's workers on a cluster without share groups: they share its partitions. */
     public String workerGroup(String pool) {
         return prefix + ".workers." + pool;
+    }
+
+    /**
+     * Compacted, keyed by {@code <run id>/<prompt id>}: how often a job has been started on an engine,
+     * written before it starts. Used by workers on clusters without share groups to stop a job that
+     * keeps ending its worker; share groups count deliveries themselves.
+     */
+    public String attempts() {
+        return prefix + ".attempts";
     }
 
     /** Jobs that could not be run, with the reason in a header. */

@@ -7,6 +7,7 @@ import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.ParamChecks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -13,18 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health}: {@code 200 {"status":"ready"}} once the worker takes jobs, {@code 503} while
- * it is loading its model or after it failed. Orchestrators (Docker healthchecks, Kubernetes probes)
+ * it is loading its model, while its engine cannot be reached ({@code degraded}), while it stops, and
+ * after it failed. Orchestrators (Docker healthchecks, Kubernetes probes)
  * route work by it; the same states go to the log. With {@link #serveMetrics}, {@code GET /metrics}
  * serves the worker's meters in the Prometheus text format on the same port.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
 
-    /** The worker's life: it never goes back from ready to loading. */
-    public enum Status { LOADING, READY, STOPPING, ERROR }
-
     private final HttpServer server;
-    private volatile Status status = Status.LOADING;
+    private volatile WorkerState status = WorkerState.LOADING;
     private volatile String detail = "";
 
     private HealthServer(HttpServer server) {
@@ -37,12 +35,12 @@ public final class HealthServer implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             HealthServer health = new HealthServer(server);
             server.createContext("/health", exchange -> {
-                Status s = health.status;
-                byte[] body = ("{\"status\":\"" + s.name().toLowerCase() + "\""
+                WorkerState s = health.status;
+                byte[] body = ("{\"status\":\"" + s.wireName() + "\""
                         + (health.detail.isEmpty() ? "" : ",\"detail\":\"" + jsonEscape(health.detail) + "\"") + "}")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(s == Status.READY ? 200 : 503, body.length);
+                exchange.sendResponseHeaders(s == WorkerState.READY ? 200 : 503, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }
@@ -77,14 +75,14 @@ public final class HealthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    public Status status() {
+    public WorkerState status() {
         return status;
     }
 
-    public void set(Status status, String detail) {
+    public void set(WorkerState status, String detail) {
         this.status = status;
         this.detail = detail == null ? "" : detail;
-        log.info("Worker status: {}{}", status.name().toLowerCase(), detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+        log.info("Worker status: {}{}", status.wireName(), detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
     }
 
     private static String jsonEscape(String s) {

@@ -89,13 +89,6 @@ public final class JobRunner {
         return judge(job, startedAt, queueWaitMs, completion);
     }
 
-    /** TEMPORARY until the queue rework. */
-    EvalResult unavailable(Job job, EngineUnavailableException e) {
-        Instant now = clock.instant();
-        return result(job, now, null, ResultStatus.ERROR, FailureReason.ENGINE_ERROR, "",
-                List.of(String.valueOf(e.getMessage())), List.of(), "error", 0, 0, null, 0.0, null, null);
-    }
-
     /** The engine's last words, newest last: what a reader of the report needs to see why it ended. */
     static List<String> crashNotes(List<String> lastLogLines) {
         List<String> notes = new ArrayList<>();

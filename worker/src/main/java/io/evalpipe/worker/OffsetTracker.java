@@ -30,6 +30,14 @@ final class OffsetTracker {
         highestDone.merge(partition, offset, Math::max);
     }
 
+    /**
+     * A job handed back unfinished: it stays in flight, so that no offset after it is committed and the
+     * partition's next owner runs it.
+     */
+    void abandoned(TopicPartition partition, long offset) {
+        // Nothing to change: its offset stays the lowest one still running.
+    }
+
     int inFlightCount() {
         return inFlight.values().stream().mapToInt(TreeSet::size).sum();
     }

@@ -1,80 +1,90 @@
 package io.evalpipe.worker;
 
-import io.evalpipe.contracts.EvalResult;
-import io.evalpipe.contracts.FailureReason;
-import io.evalpipe.contracts.Job;
-import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.QueueSettings;
+import io.evalpipe.contracts.ShareGroups;
 import io.evalpipe.contracts.Topics;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes one pool's jobs and publishes one result per job. Up to {@code slots} jobs run at once
- * on their own threads while this thread keeps polling with every partition paused, so a long
- * generation never misses {@code max.poll.interval.ms} and never triggers a rebalance.
+ * Takes one pool's jobs and publishes one outcome per job, until stopped.
  *
- * <p>Delivery is at least once: a job's offset is committed only after its result is acknowledged
- * by the broker, so a crash redoes a job rather than losing it, and the aggregator keeps one
- * result per prompt.
+ * <p>On a cluster with share groups (Kafka 4.2 and later, the default) each of its {@code slots} is a
+ * member of the pool's share group ({@link ShareSlot}): the broker hands out jobs one at a time to
+ * whichever member is free, however many workers and partitions there are, takes back the jobs of a
+ * member that dies at once, and counts deliveries, so that a job that ends every worker that takes it
+ * is reported rather than run again. Elsewhere it falls back to a consumer group ({@link
+ * ClassicQueue}), with the same guarantee kept by {@link AttemptLog}. Which mode it runs in, and why,
+ * is its first log line.
+ *
+ * <p>Delivery is at least once in both modes: a job is acknowledged only after its outcome is
+ * published, so a crash redoes a job rather than losing it, and the aggregator keeps one result per
+ * prompt. {@link #close} hands back the jobs in hand at once (their generation is cancelled) and
+ * returns within {@link #STOP_WITHIN}.
  */
 public final class Worker implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final Duration POLL = Duration.ofMillis(100);
+    public static final Duration STOP_WITHIN = Duration.ofSeconds(10);
+
+    /** Which queue to read: share groups when the cluster has them, or one of the two regardless. */
+    public enum Mode { AUTO, SHARE, CLASSIC }
+
+    /**
+     * @param slots   jobs run at once
+     * @param limits  what a job may ask for
+     * @param mode    which queue protocol to use
+     * @param queue   the share group's settings to use where the group has none of its own
+     * @param maxHold how long a job is held while the engine cannot be reached before it is handed back
+     *                (share groups; a consumer group cannot hand one job back, so it holds it until then)
+     */
+    public record Settings(int slots, JobLimits limits, Mode mode, QueueSettings queue, Duration maxHold) {
+        public static Settings of(int slots, JobLimits limits) {
+            return new Settings(slots, limits, Mode.AUTO, QueueSettings.DEFAULT, Duration.ofMinutes(5));
+        }
+    }
 
     private final Properties kafka;
     private final Topics topics;
     private final String pool;
     private final String workerId;
-    private final int slots;
+    private final Settings settings;
     private final JobRunner runner;
-    private final PoisonHandler poison;
-
-    private final OffsetTracker offsets = new OffsetTracker();
-    private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private volatile boolean failed;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile BiConsumer<HealthServer.Status, String> statusListener = (status, detail) -> { };
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private final List<ShareSlot> shareSlots = new ArrayList<>();
+    private volatile ClassicQueue classic;
+    private volatile BiConsumer<WorkerState, String> statusListener = (status, detail) -> { };
     private volatile WorkerMetrics metrics = WorkerMetrics.none();
+    private volatile WorkerState state = WorkerState.LOADING;
 
-    private record Finished(TopicPartition partition, long offset) {}
-
-    public Worker(Properties kafka, Topics topics, String pool, String workerId, int slots, JobRunner runner) {
+    public Worker(Properties kafka, Topics topics, String pool, String workerId, Settings settings, JobRunner runner) {
         this.kafka = kafka;
         this.topics = topics;
         this.pool = pool;
         this.workerId = workerId;
-        this.slots = slots;
+        this.settings = settings;
         this.runner = runner;
-        this.poison = new PoisonHandler(topics, workerId, pool);
     }
 
-    /** Told when the worker starts taking jobs, stops, or fails; set before {@link #run}. */
-    public Worker onStatus(BiConsumer<HealthServer.Status, String> listener) {
+    /** Told when the worker starts taking jobs, loses or regains its engine, stops, or fails; set before {@link #run}. */
+    public Worker onStatus(BiConsumer<WorkerState, String> listener) {
         this.statusListener = listener;
         return this;
     }
@@ -85,226 +95,178 @@ public final class Worker implements Runnable, AutoCloseable {
         return this;
     }
 
-    static Properties consumerConfig(Properties kafka, String group, String workerId) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        // One group per pool: every worker of the pool shares its jobs, and only its jobs.
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId);
-        // We commit after the result is written; auto-commit could commit a job that never ran.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Jobs are sent in a transaction: never run one from an aborted run.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // A worker that joins after a run was enqueued must still see its jobs.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Take one job per poll, so a worker never holds jobs it cannot start: idle peers get them.
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        return props;
-    }
-
-    static Properties producerConfig(Properties kafka, String workerId) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-results");
-        // Retries never duplicate a result within one producer session.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A result counts as written only once every in-sync replica has it; only then do we commit the job.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Results are rare and small: send each at once rather than wait to batch.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return props;
-    }
-
     @Override
     public void run() {
-        ExecutorService generations = Executors.newFixedThreadPool(slots, r -> {
-            Thread t = new Thread(r, workerId + "-gen");
-            t.setDaemon(true);
-            return t;
-        });
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(kafka, topics.workerGroup(pool), workerId),
-                     new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(kafka, workerId),
-                     new StringSerializer(), new ByteArraySerializer())) {
-            consumer = c;
-            c.subscribe(List.of(topics.jobs(pool)), new Rebalance());
-            log.info("Worker {} ready: pool {}, {} slot(s), topic {}", workerId, pool, slots, topics.jobs(pool));
-            statusListener.accept(HealthServer.Status.READY, workerId);
-            while (running) {
-                try {
-                    if (offsets.inFlightCount() >= slots) {
-                        // Full: wake up the moment a job finishes, not at the end of a poll timeout.
-                        awaitFinished();
-                        c.poll(Duration.ZERO); // partitions are paused: this only keeps us in the group
-                    } else {
-                        pollOnce(c, producer, generations);
-                    }
-                } catch (WakeupException e) {
-                    if (running) {
-                        throw e;
-                    }
-                }
-                commitFinished(c, false);
+        try (Admin admin = Admin.create(adminConfig(kafka));
+             ResultPublisher publisher = new ResultPublisher(kafka, topics, workerId, resultRecordLimit(admin))) {
+            boolean share = useShareGroups(admin);
+            PoisonHandler poison = new PoisonHandler(publisher, workerId, pool, Clock.systemUTC());
+            JobHandler handler = new JobHandler(runner, publisher, poison, settings.limits(), metrics, new EngineStatus(),
+                    share ? settings.maxHold() : Duration.ofDays(365), stopping);
+            if (share) {
+                runShare(admin, handler);
+            } else {
+                runClassic(publisher, handler);
             }
-            drain(c, generations);
+        } catch (RuntimeException e) {
+            fail(e);
         } finally {
-            generations.shutdownNow();
             stopped.countDown();
             log.info("Worker {} stopped", workerId);
         }
     }
 
-    private void pollOnce(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ExecutorService generations) {
-        if (!c.paused().isEmpty()) {
-            c.resume(c.paused()); // a slot is free again
-        }
-        var records = c.poll(POLL);
-        for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            offsets.started(partition, record.offset());
-            Job job = poison.decode(record, producer);
-            if (job == null) {
-                metrics.deadLettered();
-                finished.add(new Finished(partition, record.offset()));
-                continue;
+    private boolean useShareGroups(Admin admin) {
+        String jobs = topics.jobs(pool);
+        switch (settings.mode()) {
+            case SHARE -> {
+                log.info("Worker {}: share-group mode (asked for), pool {}, {} slot(s), topic {}", workerId, pool, settings.slots(), jobs);
+                return true;
             }
-            generations.submit(() -> {
-                metrics.started();
-                try {
-                    if (runAndPublish(job, record, producer)) {
-                        finished.add(new Finished(partition, record.offset()));
-                    }
-                } finally {
-                    metrics.ended();
+            case CLASSIC -> {
+                log.info("Worker {}: consumer-group mode (asked for), pool {}, {} slot(s), topic {}", workerId, pool, settings.slots(), jobs);
+                return false;
+            }
+            default -> {
+                ShareGroups.Support s = ShareGroups.detect(admin);
+                if (s.available()) {
+                    log.info("Worker {}: share-group mode, because {}: pool {}, {} slot(s), topic {}; any number of workers share"
+                            + " its jobs, a killed worker's jobs go to another at once", workerId, s.why(), pool, settings.slots(), jobs);
+                } else {
+                    log.info("Worker {}: consumer-group mode, because {}: pool {}, {} slot(s), topic {}; workers share its partitions,"
+                            + " and a job that ends its worker is tried at most twice fleet-wide", workerId, s.why(), pool,
+                            settings.slots(), jobs);
                 }
-            });
-        }
-        // Full: stop fetching, but keep polling so the group knows we are alive.
-        if (offsets.inFlightCount() >= slots) {
-            c.pause(c.assignment());
+                return s.available();
+            }
         }
     }
 
-    /** @return true once the result is acknowledged; false stops the worker with the job uncommitted */
-    private boolean runAndPublish(Job job, ConsumerRecord<String, byte[]> record, KafkaProducer<String, byte[]> producer) {
-        EvalResult result;
-        try {
-            result = runner.run(job);
-        } catch (io.evalpipe.worker.engine.EngineUnavailableException e) {
-            // TEMPORARY until the queue rework: treated as before, an engine error.
-            result = runner.unavailable(job, e);
+    private void runShare(Admin admin, JobHandler handler) {
+        QueueSettings queue = ShareGroups.configure(admin, topics.workerQueue(pool), settings.queue(), false);
+        log.info("Worker {}: share group {}: a job is delivered at most {} times, and held {} s by a worker that stops answering",
+                workerId, topics.workerQueue(pool), queue.deliveryLimit(), queue.lockDuration().toSeconds());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i <= settings.slots(); i++) {
+            String name = workerId + "-slot" + i;
+            ShareSlot slot = new ShareSlot(ShareSlot.consumerConfig(kafka, topics.workerQueue(pool), name), topics.jobs(pool),
+                    handler, queue, name, stopping, this::fail);
+            shareSlots.add(slot);
+            threads.add(new Thread(slot, name));
         }
-        try {
-            producer.send(new ProducerRecord<>(topics.results(), result.runId(), Messages.RESULT.serializer().serialize(null, result))).get();
-            if (FailureReason.ENGINE_ERROR.wireName().equals(result.failureReason())) {
-                // The engine refused the job itself (e.g. a prompt longer than the context): park it with the reason.
-                poison.deadLetter(record, String.join("; ", result.validationErrors()), producer);
-            }
-            log.debug("Job {}/{}: {} in {} ms", job.runId(), job.promptId(), result.status(), result.e2eMs());
-        } catch (Exception e) {
-            // The producer already retried until its delivery timeout: the cluster is gone for us.
-            // Stopping without committing hands the job to whichever worker reads the partition next.
-            log.error("Worker {} stops: could not publish the result of {}/{}: {}", workerId, job.runId(), job.promptId(), e.toString());
-            if (e instanceof InterruptedException) {
+        ready();
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
-            failed = true;
-            running = false;
-            statusListener.accept(HealthServer.Status.ERROR, "cannot publish results");
-            return false;
         }
-        metrics.published(result);
-        return true;
     }
 
-    /** True when the worker stopped because it could not publish results. */
-    public boolean failed() {
-        return failed;
+    private void runClassic(ResultPublisher publisher, JobHandler handler) {
+        try (AttemptLog attempts = new AttemptLog(kafka, topics, publisher, workerId, Clock.systemUTC())) {
+            classic = new ClassicQueue(ClassicQueue.consumerConfig(kafka, topics.workerGroup(pool), workerId), topics.jobs(pool),
+                    handler, attempts, settings.slots(), workerId, stopping, this::fail);
+            ready();
+            classic.run();
+        }
     }
 
-    private void awaitFinished() {
+    private void ready() {
+        if (stopping.getCount() > 0) {
+            setState(WorkerState.READY, workerId);
+        }
+    }
+
+    /** The largest result record the results topic takes, as its config and our producer's say. */
+    private int resultRecordLimit(Admin admin) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.results());
+        int topicLimit = 1_048_588; // the broker's default message.max.bytes
         try {
-            Finished f = finished.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-            if (f != null) {
-                offsets.done(f.partition(), f.offset());
+            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            var entry = configs.get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (entry != null && entry.value() != null) {
+                topicLimit = Integer.parseInt(entry.value());
             }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | NumberFormatException e) {
+            log.debug("Could not read {}'s max.message.bytes ({}); assuming the broker default", topics.results(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+        }
+        return ResultPublisher.recordLimit(kafka, topicLimit);
+    }
+
+    static Properties adminConfig(Properties kafka) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        // Fail a start against an unreachable cluster in a minute with a clear line, not after retrying for ever.
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+        return props;
+    }
+
+    /** Why the worker stopped by itself; null while it runs or when it was stopped. */
+    public String failure() {
+        return failure.get();
+    }
+
+    /** True when the worker stopped because of a failure ({@link #failure()} says which). */
+    public boolean failed() {
+        return failure.get() != null;
+    }
+
+    private void fail(Throwable e) {
+        String why = e instanceof PublishException ? e.getMessage() : e.toString();
+        if (failure.compareAndSet(null, why)) {
+            log.error("Worker {} stops: {}", workerId, why);
+            setState(WorkerState.ERROR, why);
+            stopping.countDown();
+            shareSlots.forEach(s -> s.stop(Duration.ZERO));
+            ClassicQueue c = classic;
+            if (c != null) {
+                c.stop(Duration.ZERO);
+            }
         }
     }
 
-    /**
-     * Commits what is safe to commit. In the loop the commit is asynchronous (a lost commit only
-     * means a job is redone, and the aggregator keeps one result per prompt); before partitions
-     * move or the worker stops it is synchronous, so a clean hand-over redoes nothing.
-     */
-    private void commitFinished(KafkaConsumer<String, byte[]> c, boolean sync) {
-        Finished f;
-        while ((f = finished.poll()) != null) {
-            offsets.done(f.partition(), f.offset());
-        }
-        var committable = offsets.takeCommittable();
-        if (committable.isEmpty()) {
+    private synchronized void setState(WorkerState next, String detail) {
+        if (state == next || state == WorkerState.ERROR || state == WorkerState.STOPPING && next != WorkerState.ERROR) {
             return;
         }
-        if (sync) {
-            c.commitSync(committable);
-        } else {
-            c.commitAsync(committable, (done, error) -> {
-                if (error != null) {
-                    log.warn("Worker {} could not commit {}: {}; those jobs may be redone", workerId, done, error.toString());
-                }
-            });
+        state = next;
+        statusListener.accept(next, detail);
+    }
+
+    /** READY and DEGRADED follow the engine, as the jobs find it. */
+    private final class EngineStatus implements JobHandler.EngineListener {
+        @Override
+        public void unavailable(String why) {
+            setState(WorkerState.DEGRADED, "engine unavailable: " + why);
+        }
+
+        @Override
+        public void available() {
+            setState(WorkerState.READY, workerId);
         }
     }
 
-    /** On stop, finish the jobs in hand and commit them, so a clean shutdown redoes nothing. */
-    private void drain(KafkaConsumer<String, byte[]> c, ExecutorService generations) {
-        generations.shutdown();
-        try {
-            while (!generations.awaitTermination(100, TimeUnit.MILLISECONDS)) {
-                c.poll(Duration.ZERO); // keeps the group membership alive while we wait
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        commitFinished(c, true);
-    }
-
-    /** Asks the loop to stop after the jobs in hand; returns when it has. */
+    /** Hands back the jobs in hand (their generation is cancelled) and returns once the worker has stopped, within {@link #STOP_WITHIN}. */
     @Override
     public void close() {
-        if (running) {
-            statusListener.accept(HealthServer.Status.STOPPING, "finishing jobs in hand");
-        }
-        running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
+        setState(WorkerState.STOPPING, "handing back jobs in hand");
+        stopping.countDown();
+        long deadline = System.nanoTime() + STOP_WITHIN.toNanos();
+        shareSlots.forEach(s -> s.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+        ClassicQueue c = classic;
         if (c != null) {
-            c.wakeup();
+            c.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         try {
-            stopped.await(5, TimeUnit.MINUTES);
+            stopped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitFinished(consumer, true);
-            partitions.forEach(offsets::forget);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            log.debug("Worker {} assigned {}", workerId, partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(offsets::forget);
         }
     }
 }

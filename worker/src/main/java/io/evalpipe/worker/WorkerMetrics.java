@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   evalpipe_worker_jobs_total{status}                 results published, by pass / fail / error
  *   evalpipe_worker_failures_total{reason}             fail and error results, by failure reason
  *   evalpipe_worker_jobs_dead_lettered_total           jobs that could not be run at all
+ *   evalpipe_worker_jobs_handed_back_total{reason}     jobs given back to the queue unfinished
  *   evalpipe_worker_jobs_in_flight                     jobs generating now
  *   evalpipe_worker_e2e_seconds_bucket{le}             request start to last token
  *   evalpipe_worker_ttft_seconds_bucket{le}            request start to first token
@@ -96,6 +97,12 @@ public final class WorkerMetrics {
 
     void deadLettered() {
         deadLettered.increment();
+    }
+
+    /** @param reason {@code engine_unavailable}, {@code publish_failed} or {@code stopping} */
+    void handedBack(String reason) {
+        Counter.builder("evalpipe.worker.jobs.handed.back").description("Jobs given back to the queue unfinished, by reason")
+                .tags(tags).tag("reason", reason).register(registry).increment();
     }
 
     /** Called once the result is acknowledged, so a result that is redone elsewhere is not counted here. */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * A scripted engine for tests of the worker's own logic (never for end-to-end proof). Replies come
@@ -20,13 +19,18 @@ import java.util.function.Function;
  * observe jobs in flight without timing guesses.
  */
 public final class FakeEngine implements InferenceEngine {
-    private final Function<CompletionRequest, Completion> script;
+    /** What the engine does with a request: a completion, or a failure as a real engine would throw it. */
+    public interface Script {
+        Completion apply(CompletionRequest request) throws InferenceException;
+    }
+
+    private final Script script;
     private final List<CompletionRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
-    public FakeEngine(Function<CompletionRequest, Completion> script) {
+    public FakeEngine(Script script) {
         this.script = script;
     }
 

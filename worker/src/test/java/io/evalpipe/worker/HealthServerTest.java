@@ -23,7 +23,7 @@ class HealthServerTest {
             assertThat(loading.statusCode()).isEqualTo(503);
             assertThat(loading.body()).isEqualTo("{\"status\":\"loading\"}");
 
-            health.set(HealthServer.Status.READY, "w1");
+            health.set(WorkerState.READY, "w1");
             HttpResponse<String> ready = get(health);
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"detail\":\"w1\"}");
@@ -31,9 +31,20 @@ class HealthServerTest {
     }
 
     @Test
+    void shouldAnswer503WhileTheEngineCannotBeReached() throws Exception {
+        try (HealthServer health = HealthServer.start("127.0.0.1", 0)) {
+            health.set(WorkerState.DEGRADED, "engine unavailable: connection refused");
+
+            HttpResponse<String> r = get(health);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("{\"status\":\"degraded\",\"detail\":\"engine unavailable: connection refused\"}");
+        }
+    }
+
+    @Test
     void shouldAnswer503WithTheReasonAfterAnError() throws Exception {
         try (HealthServer health = HealthServer.start("127.0.0.1", 0)) {
-            health.set(HealthServer.Status.ERROR, "model file \"m.gguf\" is truncated");
+            health.set(WorkerState.ERROR, "model file \"m.gguf\" is truncated");
 
             HttpResponse<String> r = get(health);
             assertThat(r.statusCode()).isEqualTo(503);

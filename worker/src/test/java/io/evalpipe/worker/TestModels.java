@@ -38,7 +38,7 @@ public final class TestModels {
      */
     public static synchronized LlamaCppEngine tinyEngine() {
         if (tinyEngine == null) {
-            tinyEngine = LlamaCppEngine.load(tiny(), LlamaCppOptions.defaults().withThreads(1).withParallel(2));
+            tinyEngine = LlamaCppEngine.load(tiny(), LlamaCppOptions.builder().threads(1).parallel(2).build());
         }
         return tinyEngine;
     }

@@ -165,7 +165,7 @@ final class BatchingBench implements Callable<Integer> {
             List<Prompt> list = SHORT.equals(prompts.toString()) ? Bench.shortPrompts(20) : Bench.prompts(prompts).prompts();
             GenerationParams params = Bench.params(maxTokens);
             LlamaCppEngine engine = LlamaCppEngine.load(model,
-                    new LlamaCppOptions(threads, contextSize, parallel, 0).withFlashAttention(flashAttention));
+                    LlamaCppOptions.builder().threads(threads).contextSize(contextSize).parallel(parallel).flashAttention(flashAttention).build());
             System.out.println(RESULT + " rss " + Bench.mb(Bench.rssBytes()));
             ExecutorService callers = Executors.newFixedThreadPool(parallel);
             try {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the pipeline: each prints a table of median, min and max over repetitions, with the machine and load average.",
-        subcommands = {OverheadBench.class, BatchingBench.class, ScaleoutBench.class, AggregatorBench.class, StartupBench.class,
+        subcommands = {OverheadBench.class, BatchingBench.class, ScaleoutBench.class, AggregatorBench.class, StartupBench.class, EnginesBench.class, EnginesBench.Child.class,
                 BatchingBench.Child.class, StartupBench.Child.class})
 public final class BenchCommand implements Runnable {
     @Spec
@@ -22,6 +22,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CliException(ExitCode.USAGE, "a benchmark is required: overhead, batching, scaleout, aggregator or startup");
+        throw new CliException(ExitCode.USAGE, "a benchmark is required: overhead, batching, scaleout, aggregator, startup or engines");
     }
 }

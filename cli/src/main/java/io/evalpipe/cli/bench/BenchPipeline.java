@@ -12,6 +12,8 @@ import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
+import io.evalpipe.contracts.ShareGroups;
+import io.evalpipe.worker.JobLimits;
 import io.evalpipe.worker.JobRunner;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.engine.EngineInfo;
@@ -168,34 +170,55 @@ final class BenchPipeline implements AutoCloseable {
         EngineInfo info = engine.info();
         Lineage lineage = info.lineage(slots, modelSha256);
         JobRunner runner = new JobRunner(engine, validator, ReplyValidator.Mode.STRICT, workerId, pool, lineage, Clock.systemUTC());
-        Worker worker = new Worker(kafka(), TOPICS, pool, workerId, slots, runner);
+        Worker worker = new Worker(kafka(), TOPICS, pool, workerId, Worker.Settings.of(slots, JobLimits.forEngine(info)), runner);
         toClose.add(0, worker);
         new Thread(worker, workerId).start();
         return worker;
     }
 
+    /** True when the pipeline's workers share jobs through share groups (the embedded broker has them). */
+    boolean shareGroups() {
+        try (Admin admin = Admin.create(kafka())) {
+            return ShareGroups.detect(admin).available();
+        }
+    }
+
     /**
-     * Waits until the pool's group has {@code members} members sharing every partition, so that a
-     * timed run does not include joining the group.
+     * Waits until the pool's workers have joined: in share-group mode {@code consumers} members (one per
+     * slot) each assigned the job topic; in consumer-group mode {@code consumers} members sharing every one
+     * of its {@code partitions}. A timed run then does not include joining the group.
      */
-    void awaitWorkersAssigned(String pool, int members, int partitions) {
-        String group = TOPICS.workerGroup(pool);
+    void awaitWorkersAssigned(String pool, int consumers, int partitions) {
+        boolean share = shareGroups();
+        String group = share ? TOPICS.workerQueue(pool) : TOPICS.workerGroup(pool);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try (Admin admin = Admin.create(kafka())) {
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-                int assigned = g.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-                if (g.members().size() == members && assigned == partitions) {
-                    return;
+                if (share) {
+                    var g = admin.describeShareGroups(List.of(group)).all().get().get(group);
+                    if (g.members().size() == consumers && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                        return;
+                    }
+                } else {
+                    ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                    int assigned = g.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+                    if (g.members().size() == consumers && assigned == partitions) {
+                        return;
+                    }
                 }
                 sleep(50);
             }
         } catch (ExecutionException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "cannot describe group " + group + ": " + e.getCause(), e);
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                throw new CliException(ExitCode.INFRASTRUCTURE, "cannot describe group " + group + ": " + e.getCause(), e);
+            }
+            sleep(50);
+            awaitWorkersAssigned(pool, consumers, partitions);
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw new CliException(ExitCode.INFRASTRUCTURE, "the " + members + " worker(s) of pool " + pool + " were not all assigned within 120 s");
+        throw new CliException(ExitCode.INFRASTRUCTURE, "the " + consumers + " worker slot(s) of pool " + pool + " were not all assigned within 120 s");
     }
 
     /** Call before enqueueing, so that a report written at once is not missed. */

@@ -83,7 +83,7 @@ final class OverheadBench implements Callable<Integer> {
 
         long rssBefore = Bench.rssBytes();
         // The one model of this process, shared by (a) and (b).
-        LlamaCppEngine engine = LlamaCppEngine.load(file, new LlamaCppOptions(n, contextSize, 1, 0));
+        LlamaCppEngine engine = LlamaCppEngine.load(file, LlamaCppOptions.builder().threads(n).contextSize(contextSize).build());
         long rssLoaded = Bench.rssBytes();
         try (BenchPipeline pipeline = BenchPipeline.start()) {
             pipeline.ensureTopics(POOL, 8);

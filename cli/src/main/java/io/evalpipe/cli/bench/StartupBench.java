@@ -95,7 +95,7 @@ final class StartupBench implements Callable<Integer> {
                 ModelInfo info = ModelIdentity.of(model); // `run` hashes the model for the manifest before loading it
                 megabytes("model file", info.sizeBytes());
                 long before = Bench.rssBytes();
-                LlamaCppEngine engine = LlamaCppEngine.load(model, new LlamaCppOptions(threads, 4096, 1, 0));
+                LlamaCppEngine engine = LlamaCppEngine.load(model, LlamaCppOptions.builder().threads(threads).build());
                 mark("model loaded");
                 long after = Bench.rssBytes();
                 megabytes("RSS before model load", before);

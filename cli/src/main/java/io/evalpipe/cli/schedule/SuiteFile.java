@@ -13,7 +13,7 @@ import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Slo;
-import io.evalpipe.producer.ParamChecks;
+import io.evalpipe.contracts.ParamChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -24,6 +24,7 @@ class BenchCommandTest {
             {"bench", "scaleout", "--workers", "1,2,4,8", "--jobs", "400", "--latency", "100ms", "--partitions", "8"},
             {"bench", "aggregator", "--results", "100000", "--runs", "500", "--timeout", "30m"},
             {"bench", "startup", "--sizes", "tiny", "--repeat", "3"},
+            {"bench", "engines", "--engines", "bundled,native,llama-server", "--size", "small", "--rounds", "3", "--threads", "1"},
         };
         for (String[] line : lines) {
             var parsed = new CommandLine(new EvalCtl()).parseArgs(line);
@@ -47,7 +48,7 @@ class BenchCommandTest {
         int code;
         try {
             // A short latency keeps the test quick; the figures themselves are not checked.
-            code = EvalCtl.execute("bench", "scaleout", "--workers", "1,2", "--jobs", "50", "--latency", "10ms",
+            code = EvalCtl.execute("bench", "scaleout", "--workers", "1,2", "--jobs", "20", "--latency", "10ms", "--repeat", "1",
                     "--schema", ROOT.resolve("schemas/interview_chat.schema.json").toString());
         } finally {
             System.setOut(original);

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  *       through reflection; if a future binding removes the field, the engine falls back to
  *       {@code jsonSchemaToGrammar} and says so at load. (A bad grammar given directly is silently
  *       ignored by llama.cpp, which is why the grammar is never built by hand.)
- *   <li><b>Timeouts are checked between tokens</b>, and cancel through {@link LlamaIterator#cancel},
- *       which frees the slot at once. A blocked receive cannot be interrupted (cancelling a task
+ *   <li><b>Timeouts and interrupts are checked between tokens</b>, and cancel through {@link
+ *       LlamaIterator#cancel}, which frees the slot at once (an interrupt is how a stopping worker
+ *       hands its jobs back). A blocked receive cannot be interrupted (cancelling a task
  *       another thread is waiting on leaves that thread waiting forever), so a prompt still being
  *       read when the deadline passes is cancelled at its first token.
  *   <li><b>Concurrent calls are safe</b>: the binding's queues are locked, and llama.cpp batches
@@ -109,11 +110,13 @@ public final class LlamaCppEngine implements InferenceEngine {
     private record SchemaState(String compact, String failure) {}
 
     /** @param backend what {@link NativeBackend#detect()} found: the binding cannot say itself */
-    private LlamaCppEngine(LlamaModel model, GgufFile file, LlamaCppOptions options, String backend, long loadMillis) {
+    private LlamaCppEngine(LlamaModel model, GgufFile file, LlamaCppOptions options, String backend, NativeLibrary library,
+                           long loadMillis) {
         this.model = model;
         this.file = file;
         this.options = options;
-        this.info = new EngineInfo("llamacpp", backend, NativeBackend.build(), options.threads(), loadMillis);
+        this.info = new EngineInfo("llamacpp", backend, NativeBackend.build(library), options.threads(), loadMillis,
+                options.contextSize());
         this.addsBos = file.getBoolean("tokenizer.ggml.add_bos_token")
                 .orElse("llama".equals(file.getString("tokenizer.ggml.model").orElse("")));
         this.vocabulary = VocabularyCoverage.of(file);
@@ -131,12 +134,21 @@ public final class LlamaCppEngine implements InferenceEngine {
      *     rejects it
      */
     public static LlamaCppEngine load(Path modelPath, LlamaCppOptions options) {
+        return load(modelPath, options, NativeBackend.configured());
+    }
+
+    /**
+     * As {@link #load(Path, LlamaCppOptions)}, with the native library to load it with ({@link
+     * NativeLibrary#choose}); a process loads one library for its whole life.
+     */
+    public static LlamaCppEngine load(Path modelPath, LlamaCppOptions options, NativeLibrary library) {
         GgufFile gguf = precheck(modelPath);
+        NativeBackend.use(library);
         NativeBackend.useOwnExtractFolder();
         String backend = NativeBackend.detect();
         if ("gpu".equals(options.device()) && !"cuda".equals(backend)) {
             throw new IllegalStateException("device gpu asked for, but the llama.cpp library in use has no GPU backend"
-                    + " (the stock de.kherud:llama jar is CPU-only): build one with scripts/build-cuda-jllama.sh and"
+                    + " (the stock de.kherud:llama jar is CPU-only): build one with scripts/build-native-jllama.sh -DGGML_CUDA=ON and"
                     + " pass its folder with --native-lib");
         }
         if (REQUEST_FIELDS == null) {
@@ -182,16 +194,25 @@ public final class LlamaCppEngine implements InferenceEngine {
             throw new IllegalStateException("The llama.cpp native library cannot be loaded on "
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ": " + e.getMessage(), e);
         }
+        NativeBackend.loaded = true;
+        try {
+            NativeBackend.verifyLoaded(library);
+        } catch (IllegalStateException e) {
+            model.close();
+            throw e;
+        }
         long loadMillis = (System.nanoTime() - t0) / 1_000_000;
         if (OPEN.getAndIncrement() > 0) {
             log.warn("Another llama.cpp model is already loaded in this process: the binding does not isolate "
                     + "them reliably and replies may change; load one model per process and share its engine");
         }
-        log.info("Loaded {} ({}, {} parameters{}) in {} ms on backend {} (device {}{}): {} threads, {} slot(s) of {} tokens, flash attention {}",
+        log.info("Loaded {} ({}, {} parameters{}) in {} ms on backend {} (device {}{}): {} threads, {} slot(s) of {} tokens,"
+                        + " flash attention {}; llama.cpp library: {}",
                 gguf.name(), gguf.architecture(), gguf.parameterCount(), gguf.isSynthetic() ? ", synthetic" : "",
                 loadMillis, backend, options.device(), options.cpuRange() == null ? "" : ", cores " + options.cpuRange(),
-                options.threads(), options.parallel(), options.contextSize(), options.flashAttention() ? "on" : "off");
-        return new LlamaCppEngine(model, gguf, options, backend, loadMillis);
+                options.threads(), options.parallel(), options.contextSize(), options.flashAttention() ? "on" : "off",
+                library.description());
+        return new LlamaCppEngine(model, gguf, options, backend, library, loadMillis);
     }
 
     /**
@@ -343,7 +364,7 @@ public final class LlamaCppEngine implements InferenceEngine {
                 .setTopK(p.topK())
                 .setRepeatPenalty(p.repeatPenalty().floatValue())
                 .setSeed((int) p.seed().longValue()) // llama.cpp seeds are 32 bits
-                .setCachePrompt(true);
+                .setCachePrompt(options.promptCache());
         if (p.stop() != null && !p.stop().isEmpty()) {
             ip.setStopStrings(p.stop().stream().map(LlamaCppEngine::wellFormed).toArray(String[]::new));
         }
@@ -371,6 +392,7 @@ public final class LlamaCppEngine implements InferenceEngine {
         Long ttft = null;
         boolean timedOut = false;
         boolean finished = false;
+        boolean interrupted = false;
         try {
             while (it.hasNext()) {
                 LlamaOutput out = it.next();
@@ -389,14 +411,21 @@ public final class LlamaCppEngine implements InferenceEngine {
                     timedOut = true;
                     break;
                 }
+                if (Thread.currentThread().isInterrupted()) { // the worker stops: give the slot back now
+                    interrupted = true;
+                    break;
+                }
             }
-            finished = !timedOut;
+            finished = !timedOut && !interrupted;
         } catch (RuntimeException e) {
             throw new InferenceException("llama.cpp failed during generation: " + e.getMessage(), e);
         } finally {
             if (!finished) {
                 it.cancel(); // frees the slot; without it the slot would decode to max tokens
             }
+        }
+        if (interrupted) {
+            throw new InferenceException("Interrupted: the generation was cancelled after " + streamed + " tokens");
         }
         long e2e = System.nanoTime() - start;
         return new Generation(text.toString(), streamed, ttft, e2e, timedOut, schema != null);

@@ -32,9 +32,12 @@ package io.evalpipe.worker.engine;
  *                      reproducibility: with it, greedy replies in parallel slots differed from one at a
  *                      time (1 of 8 prompts, from token 35, tiny synthetic model), presumably because
  *                      how the slots' tokens interleave in the cache changes the order the kernel sums in.
+ * @param promptCache   reuse the cached prefix a request shares with the slot's previous one (on by
+ *                      default, as in llama.cpp). Off only for measuring prefill, which a cache hit skips.
  */
 public record LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging,
-                              String device, String cpuRange, Integer mainGpu, String devices, boolean flashAttention) {
+                              String device, String cpuRange, Integer mainGpu, String devices, boolean flashAttention,
+                              boolean promptCache) {
 
     /** Enough for a system prompt of a few hundred tokens, a chat history and a 256-token reply. */
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
@@ -64,16 +67,6 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
         }
     }
 
-    /** Native logging off, CPU, no pinning. */
-    public LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers) {
-        this(threads, contextSize, parallel, gpuLayers, false);
-    }
-
-    /** CPU, no pinning. */
-    public LlamaCppOptions(int threads, int contextSize, int parallel, int gpuLayers, boolean nativeLogging) {
-        this(threads, contextSize, parallel, gpuLayers, nativeLogging, "cpu", null, null, null, false);
-    }
-
     /** @return {lo, hi} of a {@code lo-hi} core range */
     public static int[] parseCpuRange(String range) {
         var m = java.util.regex.Pattern.compile("(\\d{1,4})-(\\d{1,4})").matcher(range);
@@ -83,13 +76,9 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
-    /** CPU only, one slot, {@value #DEFAULT_CONTEXT_SIZE} tokens, one core left free, native log off. */
+    /** CPU only, one slot, {@value #DEFAULT_CONTEXT_SIZE} tokens, one core left free, native log off, prompt cache on. */
     public static LlamaCppOptions defaults() {
-        return new LlamaCppOptions(defaultThreads(), DEFAULT_CONTEXT_SIZE, 1, 0, false);
-    }
-
-    public LlamaCppOptions withPlacement(String device, String cpuRange, Integer mainGpu, String devices) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
+        return builder().build();
     }
 
     /** {@code availableProcessors - 1}, at least 1. */
@@ -97,27 +86,91 @@ public record LlamaCppOptions(int threads, int contextSize, int parallel, int gp
         return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
-    public LlamaCppOptions withThreads(int threads) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
+    /** Starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public LlamaCppOptions withContextSize(int contextSize) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
+    /** Starts from these options: the one way to change some and keep the rest. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.threads = threads;
+        b.contextSize = contextSize;
+        b.parallel = parallel;
+        b.gpuLayers = gpuLayers;
+        b.nativeLogging = nativeLogging;
+        b.device = device;
+        b.cpuRange = cpuRange;
+        b.mainGpu = mainGpu;
+        b.devices = devices;
+        b.flashAttention = flashAttention;
+        b.promptCache = promptCache;
+        return b;
     }
 
-    public LlamaCppOptions withParallel(int parallel) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
-    }
+    /** Builds options; {@link #build} checks them as the constructor does. */
+    public static final class Builder {
+        private int threads = defaultThreads();
+        private int contextSize = DEFAULT_CONTEXT_SIZE;
+        private int parallel = 1;
+        private int gpuLayers;
+        private boolean nativeLogging;
+        private String device = "cpu";
+        private String cpuRange;
+        private Integer mainGpu;
+        private String devices;
+        private boolean flashAttention;
+        private boolean promptCache = true;
 
-    public LlamaCppOptions withGpuLayers(int gpuLayers) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
-    }
+        private Builder() {}
 
-    public LlamaCppOptions withNativeLogging(boolean nativeLogging) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
-    }
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
 
-    public LlamaCppOptions withFlashAttention(boolean flashAttention) {
-        return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu, devices, flashAttention);
+        public Builder contextSize(int contextSize) {
+            this.contextSize = contextSize;
+            return this;
+        }
+
+        public Builder parallel(int parallel) {
+            this.parallel = parallel;
+            return this;
+        }
+
+        public Builder gpuLayers(int gpuLayers) {
+            this.gpuLayers = gpuLayers;
+            return this;
+        }
+
+        public Builder nativeLogging(boolean nativeLogging) {
+            this.nativeLogging = nativeLogging;
+            return this;
+        }
+
+        /** Where and on which cores or GPUs to run: {@code cpu} or {@code gpu}, a core range, the main GPU, device names. */
+        public Builder placement(String device, String cpuRange, Integer mainGpu, String devices) {
+            this.device = device;
+            this.cpuRange = cpuRange;
+            this.mainGpu = mainGpu;
+            this.devices = devices;
+            return this;
+        }
+
+        public Builder flashAttention(boolean flashAttention) {
+            this.flashAttention = flashAttention;
+            return this;
+        }
+
+        public Builder promptCache(boolean promptCache) {
+            this.promptCache = promptCache;
+            return this;
+        }
+
+        public LlamaCppOptions build() {
+            return new LlamaCppOptions(threads, contextSize, parallel, gpuLayers, nativeLogging, device, cpuRange, mainGpu,
+                    devices, flashAttention, promptCache);
+        }
     }
 }

@@ -27,26 +27,83 @@ public final class NativeBackend {
 
     /**
      * The llama.cpp build each binding release bundles (its README and release notes name it); the
-     * binding itself has no call that says. scripts/build-cuda-jllama.sh builds the same pairing.
+     * binding itself has no call that says. scripts/build-native-jllama.sh builds the same pairing.
      */
     private static final Map<String, String> LLAMA_CPP_BUILD = Map.of("4.2.0", "b4916");
 
     private NativeBackend() {}
 
     /**
-     * For lineage: {@code de.kherud:llama 4.2.0 (llama.cpp b4916)}, plus the native folder when one
-     * replaces the jar's library; the binding's version is read from its jar's Maven metadata.
+     * For lineage: {@code de.kherud:llama 4.2.0 (llama.cpp b4916), bundled generic build (AVX2)}, or the
+     * native build that replaced the jar's library; the binding's version is read from its jar's Maven
+     * metadata.
      */
-    public static String build() {
+    public static String build(NativeLibrary library) {
         String version = bindingVersion();
         String llamaCpp = version == null ? null : LLAMA_CPP_BUILD.get(version);
-        String libPath = System.getProperty(LIB_PATH_PROPERTY);
         return "de.kherud:llama " + (version == null ? "(version unknown)" : version)
-                + " (llama.cpp " + (llamaCpp == null ? "build unknown" : llamaCpp) + ")"
-                + (libPath == null ? "" : ", native library from " + libPath);
+                + " (llama.cpp " + (llamaCpp == null ? "build unknown" : llamaCpp) + "), " + library.description();
     }
 
-    private static String bindingVersion() {
+    /** The library the binding will load (or has loaded): the folder named by {@link #LIB_PATH_PROPERTY}, else the jar's. */
+    static NativeLibrary configured() {
+        String libPath = System.getProperty(LIB_PATH_PROPERTY);
+        return libPath == null ? NativeLibrary.choose(NativeLibrary.BUNDLED, null, null, java.util.Set.of())
+                : NativeLibrary.choose(libPath, null, null, java.util.Set.of());
+    }
+
+    /**
+     * Makes the binding load {@code library} when it first loads native code. Once it has loaded a library it
+     * keeps it for the life of the JVM; asking for another then fails here rather than silently running the old one.
+     */
+    static synchronized void use(NativeLibrary library) {
+        String wanted = library.bundled() ? null : library.folder().toString();
+        String current = System.getProperty(LIB_PATH_PROPERTY);
+        if (java.util.Objects.equals(wanted, current)) {
+            return;
+        }
+        if (loaded) {
+            throw new IllegalStateException("this process has loaded llama.cpp from " + (current == null ? "the jar" : current)
+                    + " already and cannot switch to " + library.description());
+        }
+        if (wanted == null) {
+            System.clearProperty(LIB_PATH_PROPERTY);
+        } else {
+            System.setProperty(LIB_PATH_PROPERTY, wanted);
+        }
+    }
+
+    /**
+     * Checks that the library the binding mapped is the one asked for. The binding falls back to the
+     * jar's own library, with a line on stderr and nothing else, when a folder's library is missing or
+     * does not load; a run that meant to measure a native build must not measure the generic one.
+     * Skipped where /proc/self/maps does not exist (not Linux).
+     *
+     * @throws IllegalStateException naming the library that was loaded instead
+     */
+    static void verifyLoaded(NativeLibrary library) {
+        List<String> mapped;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+            mapped = lines.filter(l -> l.endsWith("/libjllama.so")).map(l -> l.substring(l.indexOf('/'))).distinct().toList();
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (library.bundled() || mapped.isEmpty()) {
+            return;
+        }
+        Path wanted = library.folder().resolve("libjllama.so").toAbsolutePath().normalize();
+        if (mapped.stream().noneMatch(m -> Path.of(m).normalize().equals(wanted))) {
+            throw new IllegalStateException("llama.cpp was to run from " + wanted + " (" + library.description()
+                    + ") but the binding loaded " + String.join(", ", mapped)
+                    + ": it falls back to the jar's library when the folder's does not load (its reason is on stderr above)");
+        }
+    }
+
+    /** Set once a model has been loaded, i.e. the binding has loaded its native library. */
+    static volatile boolean loaded;
+
+    /** The binding's version on the classpath, e.g. {@code 4.2.0}; null where its jar does not say. */
+    public static String bindingVersion() {
         try (InputStream in = LlamaModel.class.getResourceAsStream("/META-INF/maven/de.kherud/llama/pom.properties")) {
             if (in == null) {
                 return null;

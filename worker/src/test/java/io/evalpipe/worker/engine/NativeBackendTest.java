@@ -64,7 +64,7 @@ class NativeBackendTest {
 
     @Test
     void shouldRefuseDeviceGpuOnTheCpuOnlyLibraryBeforeLoading() {
-        LlamaCppOptions gpu = LlamaCppOptions.defaults().withGpuLayers(999).withPlacement("gpu", null, 0, null);
+        LlamaCppOptions gpu = LlamaCppOptions.builder().gpuLayers(999).placement("gpu", null, 0, null).build();
 
         assertThatThrownBy(() -> LlamaCppEngine.load(TestModels.tiny(), gpu))
                 .isInstanceOf(IllegalStateException.class)
@@ -73,7 +73,7 @@ class NativeBackendTest {
 
     @Test
     void shouldRejectPinningMoreThreadsThanCores() {
-        assertThatThrownBy(() -> LlamaCppOptions.defaults().withThreads(4).withPlacement("cpu", "0-1", null, null))
+        assertThatThrownBy(() -> LlamaCppOptions.builder().threads(4).placement("cpu", "0-1", null, null).build())
                 .hasMessageContaining("threads (4) exceed the cores of cpu range 0-1");
         assertThatThrownBy(() -> LlamaCppOptions.parseCpuRange("3-1")).hasMessageContaining("must look like 0-3");
         assertThat(LlamaCppOptions.parseCpuRange("2-5")).containsExactly(2, 5);
@@ -82,6 +82,8 @@ class NativeBackendTest {
     @Test
     void shouldNameTheBindingAndTheLlamaCppBuildItBundles() {
         // The jar on the test class path is the pom's de.kherud:llama, whose version the build pins.
-        assertThat(NativeBackend.build()).startsWith("de.kherud:llama 4.2.0 (llama.cpp b4916)");
+        assertThat(NativeBackend.bindingVersion()).isEqualTo("4.2.0");
+        assertThat(NativeBackend.build(NativeLibrary.choose(NativeLibrary.BUNDLED, null, null, java.util.Set.of())))
+                .isEqualTo("de.kherud:llama 4.2.0 (llama.cpp b4916), bundled generic build (AVX2)");
     }
 }

@@ -81,7 +81,7 @@ public final class LlamaServerEngine implements InferenceEngine {
                 binary.describe(), model.getFileName(), backend, loadMillis, options.threads(), options.parallel(),
                 options.contextSize(), options.flashAttention() ? "on" : "off");
         return new LlamaServerEngine(supervisor, new EngineInfo("llama-server", backend, binary.describe(),
-                options.threads(), loadMillis));
+                options.threads(), loadMillis, options.contextSize()));
     }
 
     @Override

@@ -35,6 +35,11 @@ final class ServerArguments {
         a.add("--no-kv-unified");
         add(a, "--flash-attn", o.flashAttention() ? "on" : "off");
         add(a, "--fit", "off");
+        if (!o.promptCache()) {
+            // Both caches: the slot's own prefix, and the RAM cache shared between slots.
+            a.add("--no-cache-prompt");
+            add(a, "--cache-ram", "0");
+        }
         if (o.cpuRange() != null) {
             // Strict placement, for generation and for prompt batches, as LlamaCppEngine pins them.
             add(a, "--cpu-range", o.cpuRange());

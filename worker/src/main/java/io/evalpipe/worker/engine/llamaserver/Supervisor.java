@@ -86,6 +86,8 @@ final class Supervisor implements AutoCloseable {
             log.warn("/etc/llama.cpp/config.ini exists: llama-server applies it to settings this worker does not pass");
         }
         Supervisor s = new Supervisor(binary, model, options, loadTimeout, setpriv, workDir);
+        // On SIGTERM the server gets its own SIGTERM, and its folder goes, rather than both dying with the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "llama-server-shutdown"));
         s.thread.start();
         try {
             s.firstStart.get();

@@ -50,7 +50,7 @@ class LlamaServerEngineIT {
     static void start() {
         assumeTrue(TestModels.llamaServer().isPresent(), TestModels.NO_LLAMA_SERVER);
         binary = LlamaServerBinary.resolve(TestModels.llamaServer().get(), System.getenv());
-        engine = LlamaServerEngine.start(binary, TestModels.tinyQwen3(), LlamaCppOptions.defaults().withThreads(1).withParallel(2),
+        engine = LlamaServerEngine.start(binary, TestModels.tinyQwen3(), LlamaCppOptions.builder().threads(1).parallel(2).build(),
                 Duration.ofMinutes(1));
     }
 
@@ -111,7 +111,7 @@ class LlamaServerEngineIT {
         bytes[at + 4] = 'b';
         Files.write(unknown, bytes);
 
-        assertThatThrownBy(() -> LlamaServerEngine.start(binary, unknown, LlamaCppOptions.defaults().withThreads(1), Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> LlamaServerEngine.start(binary, unknown, LlamaCppOptions.builder().threads(1).build(), Duration.ofMinutes(1)))
                 .isInstanceOf(LlamaServerException.class)
                 .hasMessageContaining("unknown-arch.gguf")
                 .hasMessageContaining("unknown model architecture: 'llamb'");

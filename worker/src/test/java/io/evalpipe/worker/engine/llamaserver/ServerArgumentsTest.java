@@ -16,7 +16,7 @@ class ServerArgumentsTest {
 
     @Test
     void shouldBindLoopbackAndStateEverySettingTheServerWouldOtherwiseChoose() {
-        String a = joined(new LlamaCppOptions(3, 2048, 4, 0));
+        String a = joined(LlamaCppOptions.builder().threads(3).contextSize(2048).parallel(4).build());
 
         assertThat(a).contains("--model /models/m.gguf", "--host 127.0.0.1", "--port 8123", "--threads 3", "--threads-batch 3",
                 "--parallel 4", "--no-kv-unified", "--flash-attn off", "--fit off", "--jinja", "--no-webui", "--offline");
@@ -29,14 +29,14 @@ class ServerArgumentsTest {
 
     @Test
     void shouldPinStrictlyForGenerationAndBatchesLikeTheInProcessEngine() {
-        List<String> a = ServerArguments.of(MODEL, new LlamaCppOptions(4, 4096, 1, 0).withPlacement("cpu", "4-7", null, null), 1);
+        List<String> a = ServerArguments.of(MODEL, LlamaCppOptions.builder().threads(4).placement("cpu", "4-7", null, null).build(), 1);
 
         assertThat(String.join(" ", a)).contains("--cpu-range 4-7 --cpu-strict 1 --cpu-range-batch 4-7 --cpu-strict-batch 1");
     }
 
     @Test
     void shouldOffloadToTheGpuOnlyWhenAskedWithItsLayersAndDevices() {
-        String a = joined(new LlamaCppOptions(2, 4096, 4, 999).withPlacement("gpu", null, 1, "CUDA1").withFlashAttention(true));
+        String a = joined(LlamaCppOptions.builder().threads(2).parallel(4).gpuLayers(999).placement("gpu", null, 1, "CUDA1").flashAttention(true).build());
 
         assertThat(a).contains("--gpu-layers 999", "--main-gpu 1", "--device CUDA1", "--flash-attn on").doesNotContain("--device none");
     }

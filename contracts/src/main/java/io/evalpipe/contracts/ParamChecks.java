@@ -1,21 +1,24 @@
-package io.evalpipe.producer;
+package io.evalpipe.contracts;
 
-import io.evalpipe.contracts.GenerationParams;
 import java.util.Set;
 
 /**
- * Range checks for generation parameters, shared by prompt files and command-line options, so
- * that a value rejected in one place is rejected in the other.
+ * Range checks for generation parameters, shared by prompt files, command-line options, suite files
+ * and the worker, which checks every job it takes with the same rules: a value rejected in one place
+ * is rejected in all, and a job that reached the queue some other way (an older producer, a hand-made
+ * record) is refused by the worker rather than run.
  */
 public final class ParamChecks {
     private static final Set<String> OUTPUT_MODES = Set.of("free", "json", "schema");
+    /** The most tokens any job may ask for; a worker's own cap (its context) is usually lower. */
+    public static final int MAX_TOKENS = 32_768;
 
     private ParamChecks() {}
 
     /** @return null when every set field is in range, else "field: what is wrong" */
     public static String problem(GenerationParams p) {
-        if (p.maxTokens() != null && (p.maxTokens() < 1 || p.maxTokens() > 32_768)) {
-            return "max_tokens: must be between 1 and 32768, got " + p.maxTokens();
+        if (p.maxTokens() != null && (p.maxTokens() < 1 || p.maxTokens() > MAX_TOKENS)) {
+            return "max_tokens: must be between 1 and " + MAX_TOKENS + ", got " + p.maxTokens();
         }
         if (p.temperature() != null && (p.temperature() < 0 || p.temperature() > 2 || p.temperature().isNaN())) {
             return "temperature: must be between 0 and 2, got " + p.temperature();

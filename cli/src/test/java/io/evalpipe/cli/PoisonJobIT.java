@@ -1,0 +1,128 @@
+package io.evalpipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.TopicReader;
+import io.evalpipe.contracts.ChatMessage;
+import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.RunSummary;
+import io.evalpipe.contracts.Slo;
+import io.evalpipe.contracts.Topics;
+import io.evalpipe.producer.Prompt;
+import io.evalpipe.producer.PromptSet;
+import io.evalpipe.producer.RunProducer;
+import io.evalpipe.worker.TestModels;
+import io.evalpipe.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A job that ends every worker process that runs it (as a native abort does), in real worker processes
+ * on real llama.cpp: it may cost at most two workers, then it is reported as {@code engine_crash}, and
+ * the rest of the run completes. In both queue modes: the share group counts deliveries; on a
+ * consumer group the attempts topic counts starts.
+ */
+class PoisonJobIT {
+    private static final String POISON = "POISON-PILL";
+
+    @TempDir
+    Path dir;
+    private final List<Process> workers = new ArrayList<>();
+
+    @AfterEach
+    void killWorkers() {
+        workers.forEach(Process::destroyForcibly);
+    }
+
+    private Process startWorker(String bootstrap, String prefix, String id, Worker.Mode mode) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Devalpipe.root=" + EndToEndIT.ROOT,
+                HaltingWorker.class.getName(), bootstrap, prefix, id, POISON, mode.name())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
+        pb.environment().put("EVALPIPE_LOG_LEVEL", "INFO");
+        Process p = pb.start();
+        workers.add(p);
+        return p;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Worker.Mode.class, names = {"SHARE", "CLASSIC"})
+    void shouldCostAtMostTwoWorkersThenReportThePoisonJobAndFinishTheRun(Worker.Mode mode) throws Exception {
+        TestModels.tiny(); // written once, before three processes want it
+        String prefix = "t-" + UUID.randomUUID();
+        Topics topics = new Topics(prefix);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Properties kafka = new Properties();
+            kafka.put("bootstrap.servers", broker.bootstrapServers());
+            Pipeline.ensureTopics(kafka, topics, "default", 2);
+            KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(),
+                    dir.resolve("state"), dir.resolve("reports"), null, null, 1);
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    startWorker(broker.bootstrapServers(), prefix, "w" + i, mode);
+                }
+                List<Prompt> prompts = new ArrayList<>();
+                for (int i = 1; i <= 11; i++) {
+                    prompts.add(new Prompt("ok-" + i, List.of(new ChatMessage("user", "Question " + i + ": tell me about yourself.")), null));
+                }
+                prompts.add(5, new Prompt("poison", List.of(new ChatMessage("user", "Please say " + POISON)), null));
+                PromptSet set = new PromptSet("poison", dir.resolve("poison.jsonl"), "0".repeat(64), prompts);
+                GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
+                        new GenerationParams(16, null, null, null, null, null, null, null, null));
+                String runId = new RunProducer(kafka, topics, Clock.systemUTC())
+                        .enqueue("poison-run", set, "poison", "default", params, null, null, Slo.NONE).runId();
+
+                RunSummary summary = awaitSummary(kafka, topics, runId);
+                assertThat(summary.complete()).isTrue();
+                assertThat(summary.n()).isEqualTo(12);
+                Map<String, String> reasons = new HashMap<>();
+                ReportChecks.readCsv(Path.of(summary.reportDir())).forEach(r -> reasons.put(r.get("prompt_id"), r.get("failure_reason")));
+                assertThat(reasons).hasSize(12).containsEntry("poison", "engine_crash");
+                assertThat(reasons.entrySet().stream().filter(e -> !e.getKey().equals("poison")))
+                        .allSatisfy(e -> assertThat(e.getValue()).isNotIn("engine_crash", "engine_error"));
+                long died = workers.stream().filter(p -> !p.isAlive()).count();
+                assertThat(died).as("worker processes the poison job ended").isBetween(1L, 2L);
+                assertThat(workers.stream().filter(p -> !p.isAlive())).allSatisfy(p -> assertThat(p.exitValue()).isEqualTo(134));
+            } finally {
+                aggregator.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private RunSummary awaitSummary(Properties kafka, Topics topics, String runId) throws Exception {
+        AtomicReference<RunSummary> found = new AtomicReference<>();
+        try (TopicReader reader = TopicReader.fromBeginning(kafka, topics.runs())) {
+            await().atMost(Duration.ofMinutes(3)).pollInSameThread().until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    RunSummary s = Messages.SUMMARY.deserializer().deserialize(null, r.value());
+                    if (s != null && runId.equals(s.runId())) {
+                        found.set(s);
+                    }
+                });
+                if (found.get() == null && workers.stream().noneMatch(Process::isAlive)) {
+                    throw new AssertionError("every worker died; w3's log:\n" + Files.readString(dir.resolve("w3.log")));
+                }
+                return found.get() != null;
+            });
+        }
+        return found.get();
+    }
+}
