@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,40 +40,18 @@ import org.junit.jupiter.api.io.TempDir;
  * prompt, and each killed worker's job in flight must start again on another worker within 30 s.
  */
 class CrashRecoveryIT {
-    private static final Path JAR = EndToEndIT.ROOT.resolve("cli/target/evalctl.jar");
-
     @TempDir
     Path dir;
-    private final List<Process> workers = new ArrayList<>();
-
-    @AfterEach
-    void killWorkers() {
-        workers.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final WorkerProcesses processes = new WorkerProcesses();
 
     private Process startWorker(String bootstrap, String prefix, String id) throws Exception {
-        // A killed consumer's partitions move on only when its session times out: keep that short here.
+        // A killed consumer's partitions move on only when its session times out (consumer-group mode): keep that short.
         Path clientConfig = dir.resolve("client.properties");
         Files.writeString(clientConfig, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
-        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-jar", JAR.toString(), "worker",
-                "--model", TestModels.tiny().toString(), "--threads", "1",
-                "--bootstrap-servers", bootstrap, "--topic-prefix", prefix, "--kafka-config", clientConfig.toString(),
-                "--worker-id", id, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(id + ".log").toFile());
-        pb.environment().put("EVALPIPE_LOG_LEVEL", "DEBUG"); // each job's start and publication, for the hand-over times
-        Process p = pb.start();
-        workers.add(p);
-        return p;
-    }
-
-    private static String tail(Path log, int lines) throws java.io.IOException {
-        List<String> all = Files.readAllLines(log);
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // DEBUG: each job's start and publication, for the hand-over times.
+        return processes.logTo(dir).worker(id, bootstrap, prefix, Map.of("EVALPIPE_LOG_LEVEL", "DEBUG"),
+                "--kafka-config", clientConfig.toString());
     }
 
     /**
@@ -95,7 +74,6 @@ class CrashRecoveryIT {
 
     @Test
     void shouldCompleteWithExactlyOneResultPerPromptWhenTwoOfFourWorkersAreKilled() throws Exception {
-        assertThat(JAR).as("the shaded jar (built in the package phase, before integration tests)").exists();
         String prefix = "t-" + UUID.randomUUID();
         Topics topics = new Topics(prefix);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -130,7 +108,7 @@ class CrashRecoveryIT {
                 } catch (ConditionTimeoutException e) {
                     // Say why, so that a stalled run can be told from a slow one.
                     throw new AssertionError("no report: results for " + watcher.distinctPrompts().size() + " of 200 prompts; "
-                            + "a survivor's log ends with:\n" + tail(dir.resolve("w3.log"), 40), e);
+                            + "a survivor's log ends with:\n" + processes.tail("w3", 40), e);
                 }
                 assertThat(summary.complete()).isTrue();
                 assertThat(summary.n()).isEqualTo(200);
@@ -142,7 +120,7 @@ class CrashRecoveryIT {
                 assertThat(watcher.distinctPrompts()).hasSize(200);
 
                 // Each killed worker's job in flight starts again elsewhere soon: at once in a share group.
-                for (var kill : List.of(java.util.Map.entry("w1", kill1), java.util.Map.entry("w2", kill2))) {
+                for (var kill : List.of(Map.entry("w1", kill1), Map.entry("w2", kill2))) {
                     String job = jobInFlight(dir.resolve(kill.getKey() + ".log"));
                     if (job == null) {
                         System.out.println("CrashRecoveryIT: " + kill.getKey() + " was between jobs when killed");

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,19 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * of their own.
  */
 class EngineChoiceIT {
-    private static final Path JAR = EndToEndIT.ROOT.resolve("cli/target/evalctl.jar");
-
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() {
-        processes.forEach(p -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        });
-    }
+    @RegisterExtension
+    final WorkerProcesses processes = new WorkerProcesses();
 
     private List<String> runArgs(Path model, String... extra) {
         List<String> args = new ArrayList<>(List.of("run",
@@ -159,13 +150,8 @@ class EngineChoiceIT {
     }
 
     private Process start(Path log, List<String> evalctlArgs) throws Exception {
-        assertThat(JAR).as("the shaded jar (built in the package phase, before integration tests)").exists();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(evalctlArgs);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        return p;
+        String name = log.getFileName().toString().replace(".log", "");
+        return processes.logTo(log.getParent()).evalctl(name, Map.of(), evalctlArgs);
     }
 
     /** Live llama-server processes serving this model file, wherever they are in the process tree. */

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
-import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.EvalResult;
-import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
-import io.evalpipe.producer.Prompt;
-import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
 import io.evalpipe.worker.TestModels;
 import io.evalpipe.worker.Worker;
@@ -85,14 +81,8 @@ class EngineOutageIT {
             Thread t = new Thread(worker, "worker");
             t.start();
             try (TopicReader results = TopicReader.fromBeginning(kafka, topics.results(), topics.deadLetters(), topics.runs())) {
-                List<Prompt> prompts = new ArrayList<>();
-                for (int i = 1; i <= 20; i++) {
-                    prompts.add(new Prompt("q-" + i, List.of(new ChatMessage("user", "Question " + i + ": tell me about yourself.")), null));
-                }
-                GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
-                        new GenerationParams(64, null, null, null, null, null, null, null, null));
                 String runId = new RunProducer(kafka, topics, Clock.systemUTC()).enqueue("outage-run",
-                        new PromptSet("outage", dir.resolve("p.jsonl"), "0".repeat(64), prompts), "outage", "default", params, null, null,
+                        TestPrompts.set("outage", TestPrompts.questions(20)), "outage", "default", TestPrompts.maxTokens(64), null, null,
                         Slo.NONE).runId();
 
                 List<EvalResult> seen = new ArrayList<>();

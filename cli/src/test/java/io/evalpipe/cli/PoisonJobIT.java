@@ -6,18 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.ChatMessage;
-import io.evalpipe.contracts.EvalResult;
-import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.Prompt;
-import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
 import io.evalpipe.worker.TestModels;
 import io.evalpipe.worker.Worker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +25,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,22 +41,11 @@ class PoisonJobIT {
 
     @TempDir
     Path dir;
-    private final List<Process> workers = new ArrayList<>();
-
-    @AfterEach
-    void killWorkers() {
-        workers.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final WorkerProcesses processes = new WorkerProcesses();
 
     private Process startWorker(String bootstrap, String prefix, String id, Worker.Mode mode) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Devalpipe.root=" + EndToEndIT.ROOT,
-                HaltingWorker.class.getName(), bootstrap, prefix, id, POISON, mode.name())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
-        pb.environment().put("EVALPIPE_LOG_LEVEL", "INFO");
-        Process p = pb.start();
-        workers.add(p);
-        return p;
+        return processes.logTo(dir).main(id, HaltingWorker.class, bootstrap, prefix, id, POISON, mode.name());
     }
 
     @ParameterizedTest
@@ -79,16 +64,11 @@ class PoisonJobIT {
                 for (int i = 1; i <= 3; i++) {
                     startWorker(broker.bootstrapServers(), prefix, "w" + i, mode);
                 }
-                List<Prompt> prompts = new ArrayList<>();
-                for (int i = 1; i <= 11; i++) {
-                    prompts.add(new Prompt("ok-" + i, List.of(new ChatMessage("user", "Question " + i + ": tell me about yourself.")), null));
-                }
+                List<Prompt> prompts = new ArrayList<>(TestPrompts.questions(11));
                 prompts.add(5, new Prompt("poison", List.of(new ChatMessage("user", "Please say " + POISON)), null));
-                PromptSet set = new PromptSet("poison", dir.resolve("poison.jsonl"), "0".repeat(64), prompts);
-                GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
-                        new GenerationParams(16, null, null, null, null, null, null, null, null));
                 String runId = new RunProducer(kafka, topics, Clock.systemUTC())
-                        .enqueue("poison-run", set, "poison", "default", params, null, null, Slo.NONE).runId();
+                        .enqueue("poison-run", TestPrompts.set("poison", prompts), "poison", "default", TestPrompts.maxTokens(16), null, null,
+                                Slo.NONE).runId();
 
                 RunSummary summary = awaitSummary(kafka, topics, runId);
                 assertThat(summary.complete()).isTrue();
@@ -96,8 +76,9 @@ class PoisonJobIT {
                 Map<String, String> reasons = new HashMap<>();
                 ReportChecks.readCsv(Path.of(summary.reportDir())).forEach(r -> reasons.put(r.get("prompt_id"), r.get("failure_reason")));
                 assertThat(reasons).hasSize(12).containsEntry("poison", "engine_crash");
-                assertThat(reasons.entrySet().stream().filter(e -> !e.getKey().equals("poison")))
+                assertThat(reasons.entrySet().stream().filter(e -> !e.getKey().equals("poison")).toList())
                         .allSatisfy(e -> assertThat(e.getValue()).isNotIn("engine_crash", "engine_error"));
+                List<Process> workers = processes.started();
                 long died = workers.stream().filter(p -> !p.isAlive()).count();
                 assertThat(died).as("worker processes the poison job ended").isBetween(1L, 2L);
                 assertThat(workers.stream().filter(p -> !p.isAlive())).allSatisfy(p -> assertThat(p.exitValue()).isEqualTo(134));
@@ -117,8 +98,8 @@ class PoisonJobIT {
                         found.set(s);
                     }
                 });
-                if (found.get() == null && workers.stream().noneMatch(Process::isAlive)) {
-                    throw new AssertionError("every worker died; w3's log:\n" + Files.readString(dir.resolve("w3.log")));
+                if (found.get() == null && processes.started().stream().noneMatch(Process::isAlive)) {
+                    throw new AssertionError("every worker died; w3's log:\n" + processes.tail("w3", 40));
                 }
                 return found.get() != null;
             });

@@ -5,16 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
-import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.EvalResult;
-import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.Topics;
-import io.evalpipe.producer.Prompt;
-import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
-import io.evalpipe.worker.TestModels;
 import io.evalpipe.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,32 +33,19 @@ import org.junit.jupiter.api.io.TempDir;
  * every job has exactly one result.
  */
 class WorkerShutdownIT {
-    private static final Path JAR = EndToEndIT.ROOT.resolve("cli/target/evalctl.jar");
     private static final Pattern STARTS = Pattern.compile("Job [^/ ]+/([A-Za-z0-9._-]+) starts on the engine");
 
     @TempDir
     Path dir;
-    private final List<Process> workers = new ArrayList<>();
-
-    @AfterEach
-    void killWorkers() {
-        workers.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final WorkerProcesses processes = new WorkerProcesses();
 
     private Process startWorker(String bootstrap, String prefix, String id) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-                "worker", "--model", TestModels.tiny().toString(), "--threads", "1", "--bootstrap-servers", bootstrap,
-                "--topic-prefix", prefix, "--worker-id", id, "--schema", EndToEndIT.ROOT.resolve("schemas/interview_chat.schema.json").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
-        pb.environment().put("EVALPIPE_LOG_LEVEL", "DEBUG");
-        Process p = pb.start();
-        workers.add(p);
-        return p;
+        return processes.logTo(dir).worker(id, bootstrap, prefix, Map.of("EVALPIPE_LOG_LEVEL", "DEBUG"));
     }
 
     @Test
     void shouldHandBackTheJobInHandAndExitWithinTenSecondsOnSigterm() throws Exception {
-        assertThat(JAR).as("the shaded jar (built in the package phase, before integration tests)").exists();
         String prefix = "t-" + UUID.randomUUID();
         Topics topics = new Topics(prefix);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -70,25 +53,18 @@ class WorkerShutdownIT {
             kafka.put("bootstrap.servers", broker.bootstrapServers());
             Pipeline.ensureTopics(kafka, topics, "default", 2);
             Process first = startWorker(broker.bootstrapServers(), prefix, "first");
-            List<Prompt> prompts = new ArrayList<>();
-            for (int i = 1; i <= 4; i++) {
-                prompts.add(new Prompt("q-" + i, List.of(new ChatMessage("user", "Question " + i + ": tell me about yourself.")), null));
-            }
             // Long replies (the synthetic model never stops by itself), so that the signal lands mid-generation.
-            GenerationParams params = GenerationParams.DEFAULTS.overriddenBy(
-                    new GenerationParams(1_500, null, null, null, null, null, null, null, null));
-            new RunProducer(kafka, topics, Clock.systemUTC()).enqueue("sigterm-run",
-                    new PromptSet("sigterm", dir.resolve("p.jsonl"), "0".repeat(64), prompts), "sigterm", "default", params, null, null,
-                    Slo.NONE);
+            new RunProducer(kafka, topics, Clock.systemUTC()).enqueue("sigterm-run", TestPrompts.set("sigterm", TestPrompts.questions(4)),
+                    "sigterm", "default", TestPrompts.maxTokens(1_500), null, null, Slo.NONE);
 
-            await().atMost(Duration.ofMinutes(2)).until(() -> STARTS.matcher(Files.readString(dir.resolve("first.log"))).find());
+            await().atMost(Duration.ofMinutes(2)).until(() -> STARTS.matcher(Files.readString(processes.log("first"))).find());
             long t0 = System.nanoTime();
             first.destroy(); // SIGTERM
             assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
             Duration exit = Duration.ofNanos(System.nanoTime() - t0);
             System.out.printf("WorkerShutdownIT: the worker exited %d ms after SIGTERM%n", exit.toMillis());
             assertThat(exit).isLessThanOrEqualTo(Worker.STOP_WITHIN);
-            String log = Files.readString(dir.resolve("first.log"));
+            String log = Files.readString(processes.log("first"));
             Matcher m = STARTS.matcher(log);
             String interrupted = null;
             while (m.find()) {

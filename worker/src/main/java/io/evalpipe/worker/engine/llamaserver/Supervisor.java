@@ -50,6 +50,7 @@ final class Supervisor implements AutoCloseable {
     /** Counts starts, so a caller can tell the process it used from a later one. Guarded by {@link #lock}. */
     private int generation;
     private volatile boolean closed;
+    private final Thread shutdownHook = new Thread(this::close, "llama-server-shutdown");
 
     private Supervisor(LlamaServerBinary binary, Path model, LlamaCppOptions options, Duration loadTimeout, Path setpriv,
                        Path workDir) {
@@ -87,7 +88,7 @@ final class Supervisor implements AutoCloseable {
         }
         Supervisor s = new Supervisor(binary, model, options, loadTimeout, setpriv, workDir);
         // On SIGTERM the server gets its own SIGTERM, and its folder goes, rather than both dying with the JVM.
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "llama-server-shutdown"));
+        Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         s.thread.start();
         try {
             s.firstStart.get();
@@ -231,6 +232,13 @@ final class Supervisor implements AutoCloseable {
         }
         if (p != null) {
             p.stop(STOP_GRACE);
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs, or has run, anyway
+            }
         }
         thread.interrupt();
         try {
