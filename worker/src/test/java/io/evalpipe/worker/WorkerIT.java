@@ -365,6 +365,27 @@ class WorkerIT {
     }
 
     @Test
+    void shouldKeepItsJobWhileAGenerationOutlastsTheLock() {
+        try (Admin admin = Admin.create(kafka())) {
+            ShareGroups.configure(admin, topics.workerQueue("cpu"), new QueueSettings(3, Duration.ofSeconds(15)), true);
+        }
+        FakeEngine slow = FakeEngine.replying("{\"ok\": true}").hold();
+        startWorker(slow, 1, Worker.Mode.SHARE);
+        sendJobs("run-l", 1);
+        await().atMost(WAIT).until(() -> slow.running() == 1);
+        FakeEngine idle = FakeEngine.replying("{\"ok\": true}");
+        startWorker(idle, 1, Worker.Mode.SHARE);
+
+        // Past the 15 s lock: renewed every 5 s, the job stays where it is.
+        await().during(Duration.ofSeconds(18)).atMost(Duration.ofSeconds(25)).until(() -> idle.requests().isEmpty());
+        slow.release();
+
+        assertThat(awaitResults(1)).extracting(EvalResult::promptId, EvalResult::workerId).containsExactly(tuple("p0", "w0"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> idle.requests().isEmpty());
+        assertThat(slow.requests()).hasSize(1);
+    }
+
+    @Test
     void shouldHandBackTheJobInHandAtOnceWhenClosedSoThatAnotherWorkerRunsIt() {
         FakeEngine slow = FakeEngine.replying("{\"ok\": true}").hold();
         Worker first = startWorker(slow, 1, Worker.Mode.SHARE);
