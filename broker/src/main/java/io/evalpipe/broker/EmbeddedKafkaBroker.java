@@ -240,6 +240,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // 45 s (also the broker's minimum), would make that hand-over slower than the 30 s workers promise.
         p.put("group.share.min.session.timeout.ms", "6000");
         p.put("group.share.session.timeout.ms", "6000");
+        // Lets tests give a share group a lock of a few seconds (the broker's default minimum is 15 s).
+        p.put("group.share.min.record.lock.duration.ms", "1000");
         // The pipeline creates its topics explicitly, so a typo in a topic name fails loudly instead of creating one.
         p.put("auto.create.topics.enable", "false");
         // Partition count only for topics created without one; the pipeline always states its own.

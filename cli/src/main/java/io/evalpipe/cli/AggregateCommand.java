@@ -1,6 +1,8 @@
 package io.evalpipe.cli;
 
 import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.StreamsLifecycle;
+import io.evalpipe.contracts.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,15 +33,17 @@ final class AggregateCommand implements Callable<Integer> {
             description = "Kafka Streams state (restored from Kafka if lost). Default: ${DEFAULT-VALUE}.")
     Path stateDir;
 
-    @Option(names = "--application-id", defaultValue = "evalpipe-aggregator", description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id: aggregators with the same id share the work. Default: evalpipe-aggregator for the"
+                    + " default --topic-prefix, else evalpipe-aggregator-PREFIX, so that two deployments on one cluster never share one.")
     String applicationId;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve GET /metrics (Kafka Streams' own metrics, in the Prometheus format) and GET /health on this port. Default: off.")
     Integer metricsPort;
 
-    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
-            description = "Address the metrics endpoint binds to. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the metrics endpoint binds to: this machine only, unless 0.0.0.0 or another address says otherwise (a container publishing the port needs 0.0.0.0). Default: ${DEFAULT-VALUE}.")
     String metricsHost;
 
     @Option(names = "--stream-threads", paramLabel = "N",
@@ -53,8 +57,11 @@ final class AggregateCommand implements Callable<Integer> {
         }
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Pipeline.ensureTopics(props, kafka.topics(), null, 0);
-        KafkaStreams streams = Pipeline.startAggregator(props, kafka.topics(), applicationId, stateDir, reports, deadline, null,
-                streamThreads == null ? AggregatorTopology.threadsForCores() : streamThreads);
+        String appId = applicationId != null ? applicationId : defaultApplicationId(kafka.topics());
+        StreamsLifecycle lifecycle = new StreamsLifecycle();
+        KafkaStreams streams = Pipeline.startAggregator(props, kafka.topics(), appId, stateDir, reports, deadline, null,
+                streamThreads == null ? AggregatorTopology.threadsForCores() : streamThreads, lifecycle);
+        IdleWatch idle = new IdleWatch(streams, appId);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(30)), "aggregator-shutdown"));
         MetricsServer server = null;
         KafkaStreamsMetrics streamsMetrics = null;
@@ -66,13 +73,11 @@ final class AggregateCommand implements Callable<Integer> {
             streamsMetrics.bindTo(registry);
             server = MetricsServer.start(metricsHost, metricsPort, registry, () -> streams.state().isRunningOrRebalancing());
         }
+        KafkaStreams.State end;
         try {
-            // startAggregator has already started the streams, and Kafka Streams takes a state
-            // listener only before start: watch the state instead.
-            while (streams.state() != KafkaStreams.State.NOT_RUNNING && streams.state() != KafkaStreams.State.ERROR) {
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
+            end = lifecycle.awaitStopped();
         } finally {
+            idle.close();
             if (server != null) {
                 server.close();
             }
@@ -80,6 +85,55 @@ final class AggregateCommand implements Callable<Integer> {
                 streamsMetrics.close();
             }
         }
-        return streams.state() == KafkaStreams.State.ERROR ? ExitCode.INFRASTRUCTURE : ExitCode.OK;
+        return end == KafkaStreams.State.ERROR ? ExitCode.INFRASTRUCTURE : ExitCode.OK;
+    }
+
+    /** {@code evalpipe-aggregator} for the default prefix (as before there was a choice), else one of the prefix's own. */
+    static String defaultApplicationId(Topics topics) {
+        return topics.equals(Topics.DEFAULT) ? "evalpipe-aggregator" : "evalpipe-aggregator-" + topics.prefix();
+    }
+
+    /**
+     * Says, once, when this aggregator has been running without a single partition for a minute: another
+     * aggregator with the same application id holds them all (two deployments that share an id, or more
+     * aggregators than the run topics' partitions). Otherwise it would sit there, healthy and silent,
+     * never writing a report.
+     */
+    private static final class IdleWatch implements AutoCloseable {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AggregateCommand.class);
+        private static final long CHECK_SECONDS = 15;
+        private static final long IDLE_SECONDS = 60;
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "aggregator-idle-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        private long idleSince = -1;
+        private boolean said;
+
+        IdleWatch(KafkaStreams streams, String appId) {
+            timer.scheduleAtFixedRate(() -> {
+                boolean none = streams.state() == KafkaStreams.State.RUNNING
+                        && streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum() == 0;
+                long now = System.nanoTime();
+                if (!none) {
+                    idleSince = -1;
+                    said = false;
+                } else if (idleSince < 0) {
+                    idleSince = now;
+                } else if (!said && now - idleSince >= TimeUnit.SECONDS.toNanos(IDLE_SECONDS)) {
+                    said = true;
+                    log.error("Aggregator {} has been assigned no partition for {} s: another aggregator with application id {} holds"
+                            + " them all, so this one writes no report. Deployments with different --topic-prefix need different"
+                            + " --application-id (the default is derived from the prefix); at most {} aggregators of one id have work.",
+                            appId, IDLE_SECONDS, appId, io.evalpipe.contracts.TopicSetup.RUN_PARTITIONS);
+                }
+            }, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 }

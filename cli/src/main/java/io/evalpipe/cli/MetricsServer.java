@@ -2,6 +2,7 @@ package io.evalpipe.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.evalpipe.worker.HttpGet;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,12 +35,12 @@ final class MetricsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot open the metrics port " + port + ": " + e.getMessage(), e);
         }
-        server.createContext("/metrics", exchange ->
-                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/health", exchange -> {
+        server.createContext("/metrics", HttpGet.only("/metrics", exchange ->
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+        server.createContext("/health", HttpGet.only("/health", exchange -> {
             boolean ok = healthy.getAsBoolean();
             send(exchange, ok ? 200 : 503, "application/json", ok ? "{\"status\":\"ready\"}" : "{\"status\":\"not running\"}");
-        });
+        }));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
             t.setDaemon(true);

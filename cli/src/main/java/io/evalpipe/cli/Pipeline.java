@@ -1,6 +1,7 @@
 package io.evalpipe.cli;
 
 import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.StreamsLifecycle;
 import io.evalpipe.aggregator.report.ReportWriter;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.TopicSetup;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -52,6 +52,12 @@ final class Pipeline {
      */
     static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir,
                                        Path reports, Duration deadline, String onlyRunId, int threads) {
+        return startAggregator(kafka, topics, applicationId, stateDir, reports, deadline, onlyRunId, threads, new StreamsLifecycle());
+    }
+
+    /** As above, telling {@code lifecycle} when the aggregator runs and when it stops. */
+    static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir, Path reports,
+                                       Duration deadline, String onlyRunId, int threads, StreamsLifecycle lifecycle) {
         ReportWriter writer = new ReportWriter();
         var topology = AggregatorTopology.buildTopology(topics, deadline, Duration.ofSeconds(1),
                 report -> writer.write(report, reports), onlyRunId);
@@ -61,15 +67,16 @@ final class Pipeline {
             log.error("Aggregator stops: {}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.start();
-        long deadlineNanos = System.nanoTime() + STARTUP.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED
-                    || System.nanoTime() > deadlineNanos) {
+        lifecycle.start(streams);
+        try {
+            if (!lifecycle.awaitRunning(STARTUP)) {
                 streams.close(Duration.ofSeconds(10));
                 throw new CliException(ExitCode.INFRASTRUCTURE, "the aggregator did not start (state " + streams.state() + ")");
             }
-            sleepBriefly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streams.close(Duration.ofSeconds(10));
+            throw new CliException(ExitCode.INFRASTRUCTURE, "interrupted while the aggregator started");
         }
         log.info("Aggregator {} running; reports go to {}", applicationId, reports.toAbsolutePath());
         return streams;
@@ -95,14 +102,5 @@ final class Pipeline {
         Thread t = new Thread(r, name);
         t.start();
         return t;
-    }
-
-    static void sleepBriefly() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.INFRASTRUCTURE, "interrupted");
-        }
     }
 }

@@ -35,8 +35,8 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Serve GET /health (200 ready, 503 loading/stopping/error) and GET /metrics (Prometheus) on this port. Default: off.")
     Integer healthPort;
 
-    @Option(names = "--health-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
-            description = "Address the health endpoint binds to. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--health-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the health endpoint binds to: this machine only, unless 0.0.0.0 or another address says otherwise (a container publishing the port needs 0.0.0.0). Default: ${DEFAULT-VALUE}.")
     String healthHost;
 
     @Mixin

@@ -191,11 +191,14 @@ class ComposeFileTest {
             assertThat(worker.healthPort).as("%s --health-port", name).isNotNull();
             assertThat(healthcheckUrl(name)).as("%s healthcheck", name).isEqualTo("http://127.0.0.1:" + worker.healthPort + "/health");
             assertThat(containerPorts(name, published)).as("%s publishes its health/metrics port", name).contains(worker.healthPort);
+            // The endpoint binds loopback by default; a published port reaches the container's own interface.
+            assertThat(worker.healthHost).as("%s --health-host", name).isEqualTo("0.0.0.0");
         });
         AggregateCommand aggregator = command("aggregator", AggregateCommand.class);
         assertThat(aggregator.metricsPort).as("aggregator --metrics-port").isNotNull();
         assertThat(healthcheckUrl("aggregator")).isEqualTo("http://127.0.0.1:" + aggregator.metricsPort + "/health");
         assertThat(containerPorts("aggregator", published)).contains(aggregator.metricsPort);
+        assertThat(aggregator.metricsHost).as("aggregator --metrics-host").isEqualTo("0.0.0.0");
         assertThat(containerPorts("kafka", published)).isNotEmpty();
         // Every image that is probed with curl must have it.
         assertThat(fileText(ROOT.resolve("Dockerfile"))).contains("curl");

@@ -11,9 +11,9 @@ import java.time.Duration;
  *                      result instead, so a job that ends every worker that takes it costs {@code
  *                      deliveryLimit - 1} workers, not the pool. Kafka allows 2 to 10.
  * @param lockDuration  {@code share.record.lock.duration.ms}: how long a job stays with a worker that
- *                      stops answering without closing its connection (a frozen machine; a killed
- *                      process's jobs come back at once). Workers renew it while they generate. Kafka
- *                      allows 15 s to 60 s by default.
+ *                      stops answering without closing its connection (a frozen machine). Workers renew
+ *                      it every third of it while they generate. Brokers allow 15 s to 60 s by default
+ *                      ({@code group.share.min/max.record.lock.duration.ms}, which can go from 1 s to 1 h).
  */
 public record QueueSettings(int deliveryLimit, Duration lockDuration) {
 
@@ -23,9 +23,9 @@ public record QueueSettings(int deliveryLimit, Duration lockDuration) {
         if (deliveryLimit < 2 || deliveryLimit > 10) {
             throw new IllegalArgumentException("the delivery limit must be between 2 and 10 (Kafka's bounds), not " + deliveryLimit);
         }
-        if (lockDuration.compareTo(Duration.ofSeconds(15)) < 0 || lockDuration.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw new IllegalArgumentException("the lock duration must be between 15 s and 60 s (Kafka's default bounds), not "
-                    + lockDuration.toSeconds() + " s");
+        if (lockDuration.compareTo(Duration.ofSeconds(1)) < 0 || lockDuration.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("the lock duration must be between 1 s and 1 h (Kafka's bounds; a broker allows"
+                    + " 15-60 s unless configured otherwise), not " + lockDuration.toMillis() + " ms");
         }
     }
 }

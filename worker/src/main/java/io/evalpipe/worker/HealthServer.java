@@ -34,7 +34,7 @@ public final class HealthServer implements AutoCloseable {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             HealthServer health = new HealthServer(server);
-            server.createContext("/health", exchange -> {
+            server.createContext("/health", HttpGet.only("/health", exchange -> {
                 WorkerState s = health.status;
                 byte[] body = ("{\"status\":\"" + s.wireName() + "\""
                         + (health.detail.isEmpty() ? "" : ",\"detail\":\"" + jsonEscape(health.detail) + "\"") + "}")
@@ -44,7 +44,7 @@ public final class HealthServer implements AutoCloseable {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }
-            });
+            }));
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "health-http");
                 t.setDaemon(true);
@@ -60,14 +60,14 @@ public final class HealthServer implements AutoCloseable {
 
     /** Serves {@code GET /metrics} from now on: one port to open per worker, for probes and scrapes alike. */
     public HealthServer serveMetrics(PrometheusMeterRegistry registry) {
-        server.createContext("/metrics", exchange -> {
+        server.createContext("/metrics", HttpGet.only("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
-        });
+        }));
         return this;
     }
 

@@ -167,7 +167,8 @@ final class ShareSlot implements Runnable {
                     }
                 }
                 if (!held.awaitingAck) {
-                    if (System.nanoTime() - held.renewSentNanos > 2 * renewEveryNanos) {
+                    // The renewed job comes back from a poll or two later; not within a whole lock, and the lock is gone.
+                    if (System.nanoTime() - held.renewSentNanos > queue.lockDuration().toNanos()) {
                         log.warn("{}: the job at {}-{}@{} did not come back after its renewal: its lock is lost and another worker"
                                 + " will run it", name, held.record.topic(), held.record.partition(), held.record.offset());
                         interruptGeneration();

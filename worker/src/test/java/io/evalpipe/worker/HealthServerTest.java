@@ -51,4 +51,22 @@ class HealthServerTest {
             assertThat(r.body()).isEqualTo("{\"status\":\"error\",\"detail\":\"model file \\\"m.gguf\\\" is truncated\"}");
         }
     }
+
+    @Test
+    void shouldAnswerOnlyAGetOfItsDocumentedPath() throws Exception {
+        try (HealthServer health = HealthServer.start("127.0.0.1", 0)) {
+            health.set(WorkerState.READY, "w1");
+            String base = "http://127.0.0.1:" + health.port();
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(404);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/x")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(404);
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/health"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+            assertThat(get(health).statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -367,7 +367,7 @@ class WorkerIT {
     @Test
     void shouldKeepItsJobWhileAGenerationOutlastsTheLock() {
         try (Admin admin = Admin.create(kafka())) {
-            ShareGroups.configure(admin, topics.workerQueue("cpu"), new QueueSettings(3, Duration.ofSeconds(15)), true);
+            ShareGroups.configure(admin, topics.workerQueue("cpu"), new QueueSettings(3, Duration.ofSeconds(5)), true);
         }
         FakeEngine slow = FakeEngine.replying("{\"ok\": true}").hold();
         startWorker(slow, 1, Worker.Mode.SHARE);
@@ -376,8 +376,8 @@ class WorkerIT {
         FakeEngine idle = FakeEngine.replying("{\"ok\": true}");
         startWorker(idle, 1, Worker.Mode.SHARE);
 
-        // Past the 15 s lock: renewed every 5 s, the job stays where it is.
-        await().during(Duration.ofSeconds(18)).atMost(Duration.ofSeconds(25)).until(() -> idle.requests().isEmpty());
+        // Past the 5 s lock, twice over: renewed every 1.7 s, the job stays where it is.
+        await().during(Duration.ofSeconds(11)).atMost(Duration.ofSeconds(16)).until(() -> idle.requests().isEmpty());
         slow.release();
 
         assertThat(awaitResults(1)).extracting(EvalResult::promptId, EvalResult::workerId).containsExactly(tuple("p0", "w0"));

@@ -52,7 +52,7 @@ public final class ReportWriter {
         RunFigures figures = RunFigures.of(report, report.manifest().slo());
         Path dir = reportDir(reportsRoot, runId).toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            dir = claim(dir, runId);
             Set<Path> snapshots = Snapshots.write(dir, report, figures);
             AtomicFiles.write(dir.resolve(RESULTS_CSV), out -> CsvReport.write(report, out));
             AtomicFiles.write(dir.resolve(REPORT_MD), out -> out.write(MarkdownReport.render(report, figures)));
@@ -84,12 +84,17 @@ public final class ReportWriter {
                 report.manifest().createdAt());
     }
 
+    /** In each report folder: the raw id of the run the folder belongs to, written before anything else. */
+    static final String OWNER = ".run-id";
+
     /**
      * The folder of a run's report: {@code reportsRoot/<run id>} for every id {@link Ids#isSafe}
      * accepts, which is every id the producer lets through. Any other id is still reported rather
      * than lost (it reached us, so a result exists): its other characters become {@code _}, a
-     * leading dot is prefixed and the name is cut to 128 characters, so that it can neither climb
-     * out of {@code reportsRoot} ({@code ../x}) nor hide its folder.
+     * leading dot is prefixed, the name is cut to 128 characters, and a hash of the raw id is added,
+     * so that it can neither climb out of {@code reportsRoot} ({@code ../x}) nor hide its folder, nor
+     * land in the folder of another run whose id sanitises the same way ({@code interview/chat/20-x}
+     * and {@code interview_chat_20-x}).
      */
     public static Path reportDir(Path reportsRoot, String runId) {
         if (Ids.isSafe(runId) && !runId.startsWith(".")) {
@@ -102,8 +107,41 @@ public final class ReportWriter {
         if (name.startsWith(".")) {
             name = "_" + name;
         }
-        name = name.substring(0, Math.min(name.length(), MAX_DIR_NAME));
+        String hash = "-" + shortHash(runId);
+        name = name.substring(0, Math.min(name.length(), MAX_DIR_NAME - hash.length())) + hash;
         log.warn("Run id {} is not a safe file name; its report folder is {}", runId, name);
         return reportsRoot.resolve(name);
+    }
+
+    /**
+     * Makes {@code dir} this run's, or finds the folder that is: a folder another run's report already
+     * claims is never written into (a run id chosen to look like the folder of another); this run's report
+     * then goes to the name with the hash of its id added.
+     */
+    private static Path claim(Path dir, String runId) throws IOException {
+        for (Path candidate : new Path[] {dir, dir.resolveSibling(dir.getFileName() + "-" + shortHash(runId))}) {
+            Files.createDirectories(candidate);
+            Path owner = candidate.resolve(OWNER);
+            if (!Files.exists(owner)) {
+                if (!Files.exists(candidate.resolve(SUMMARY_JSON))) { // a folder of today's, or an empty one
+                    AtomicFiles.write(owner, out -> out.write(runId));
+                    return candidate;
+                }
+            } else if (Files.readString(owner, java.nio.charset.StandardCharsets.UTF_8).equals(runId)) {
+                return candidate;
+            }
+            log.error("Report folder {} belongs to another run; the report of {} goes elsewhere", candidate, runId);
+        }
+        throw new IOException("the report folders " + dir + " and its hashed variant belong to other runs");
+    }
+
+    /** 10 hex digits of the SHA-256 of the raw id. */
+    static String shortHash(String runId) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(runId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

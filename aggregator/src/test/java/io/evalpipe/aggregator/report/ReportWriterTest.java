@@ -69,7 +69,7 @@ class ReportWriterTest {
     void shouldWriteTheFourFilesAndTheSnapshotsAndNothingElseIntoTheRunFolder() throws IOException {
         try (Stream<Path> files = Files.list(root.resolve(RUN))) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md", "report.html", "snapshots");
+                    .containsExactlyInAnyOrder(".run-id", "results.csv", "summary.json", "report.md", "report.html", "snapshots");
         }
         try (Stream<Path> files = Files.list(root.resolve(RUN).resolve("snapshots"))) {
             // p3 failed, p4 timed out (and is above p95), p5 errored.
@@ -296,7 +296,7 @@ class ReportWriterTest {
         try (Stream<Path> files = Files.list(root.resolve(RUN))) {
             // The snapshots of the earlier failures went with them.
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("results.csv", "summary.json", "report.md", "report.html");
+                    .containsExactlyInAnyOrder(".run-id", "results.csv", "summary.json", "report.md", "report.html");
         }
     }
 
@@ -307,7 +307,44 @@ class ReportWriterTest {
         RunSummary s = new ReportWriter().write(Fixtures.report(manifest, Fixtures.pass("../escape", "p1", 1.0)), root);
 
         assertThat(Path.of(s.reportDir()).getParent()).isEqualTo(root.toAbsolutePath());
-        assertThat(Path.of(s.reportDir()).getFileName().toString()).isEqualTo("_.._escape");
+        assertThat(Path.of(s.reportDir()).getFileName().toString()).isEqualTo("_.._escape-" + ReportWriter.shortHash("../escape"));
+    }
+
+    @Test
+    void shouldNeverWriteIntoTheFolderOfAnotherRunWhoseIdLooksTheSame() throws IOException {
+        String real = "interview_chat_20-20261201-101010-abcdef";
+        String forged = "interview/chat/20-20261201-101010-abcdef";
+        new ReportWriter().write(Fixtures.report(Fixtures.manifest(real, "p1"), Fixtures.pass(real, "p1", 1.0)), root);
+        String realReport = Files.readString(root.resolve(real).resolve("report.md"));
+
+        RunSummary f = new ReportWriter().write(Fixtures.report(Fixtures.manifest(forged, "p1"),
+                Fixtures.fail(forged, "p1", FailureReason.INVALID_JSON)), root);
+
+        assertThat(Path.of(f.reportDir()).getFileName().toString()).isEqualTo(real.replace("abcdef", "abcdef-" + ReportWriter.shortHash(forged)));
+        assertThat(Files.readString(root.resolve(real).resolve("report.md"))).isEqualTo(realReport);
+        assertThat(Files.readString(root.resolve(real).resolve(".run-id"))).isEqualTo(real);
+        // A safe id may be chosen to name a folder another run already has: the folder's owner decides.
+        Files.createDirectories(root.resolve("taken"));
+        Files.writeString(root.resolve("taken").resolve(".run-id"), "someone-else");
+        RunSummary t = new ReportWriter().write(Fixtures.report(Fixtures.manifest("taken", "p1"), Fixtures.pass("taken", "p1", 1.0)), root);
+        assertThat(Path.of(t.reportDir()).getFileName().toString()).isEqualTo("taken-" + ReportWriter.shortHash("taken"));
+        assertThat(root.resolve("taken").resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void shouldGiveReportFilesTheModeTheUmaskGivesAnyFile() throws IOException {
+        Path probe = Files.writeString(root.resolve("probe.txt"), "x");
+        var expected = Files.getPosixFilePermissions(probe);
+
+        try (Stream<Path> files = Files.walk(root.resolve(RUN))) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                try {
+                    assertThat(Files.getPosixFilePermissions(f)).as(f.toString()).isEqualTo(expected);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.evalpipe.cli.bench;
 
 import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.StreamsLifecycle;
 import io.evalpipe.aggregator.report.ReportWriter;
 import io.evalpipe.aggregator.report.RunReport;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
@@ -154,13 +155,13 @@ final class BenchPipeline implements AutoCloseable {
             throw new CliException(ExitCode.INFRASTRUCTURE, "cannot create a state folder: " + e, e);
         }
         toClose.add(0, () -> streams.close(Duration.ofSeconds(30)));
-        streams.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+        try {
+            if (!new StreamsLifecycle().start(streams).awaitRunning(Duration.ofSeconds(60))) {
                 throw new CliException(ExitCode.INFRASTRUCTURE, "the aggregator did not start (state " + streams.state() + ")");
             }
-            sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.INFRASTRUCTURE, "interrupted");
         }
         return streams;
     }

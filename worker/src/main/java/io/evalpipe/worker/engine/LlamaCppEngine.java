@@ -69,11 +69,14 @@ import org.slf4j.LoggerFactory;
  *       {@code parallel} slots together. A fair semaphore of {@code parallel} permits admits callers,
  *       so waiting happens in Java, where the request's deadline applies and where waiting threads
  *       are not woken by every token of the others' generations.
- *   <li><b>Token counts come from the tokenizer</b>: the binding streams text only, without token
- *       ids, stop reason or the server's token counts. {@code promptTokens} is the rendered prompt's
- *       length plus the BOS token llama.cpp adds; {@code completionTokens} is the reply re-tokenized.
- *       The finish reason is inferred: LENGTH when the number of streamed tokens (one message per
- *       decoded token, end-of-generation included) or the re-tokenized count reaches max tokens.
+ *   <li><b>Completion tokens are the tokens decoded</b>: the binding streams text only, without
+ *       token ids, stop reason or counts, but it sends one message per decoded token (and a final
+ *       one), so the messages before the final one are counted. Re-tokenizing the reply instead
+ *       undercounts: under a grammar 57-61 came back where 64 were decoded. (When a stop string's
+ *       prefix holds text back, llama.cpp merges the held tokens into one message, so with stop
+ *       strings the count can be low by those few.) {@code promptTokens} is the rendered prompt's
+ *       length plus the BOS token llama.cpp adds. The finish reason is inferred: LENGTH when max
+ *       tokens were decoded.
  * </ul>
  *
  * <p>Lifecycle: load one engine per process and share it. Two models loaded in one process are
@@ -335,18 +338,17 @@ public final class LlamaCppEngine implements InferenceEngine {
             lifecycle.readLock().unlock();
         }
 
-        // The reply is made of the vocabulary's pieces, but re-tokenizing is where an abort would come from, so it is checked too.
-        int completionTokens = vocabulary.firstUnencodable(g.text).isPresent() ? g.streamedTokens : countTokens(g.text);
+        int completionTokens = g.streamedTokens;
         FinishReason reason;
         if (g.timedOut) {
             reason = FinishReason.TIMEOUT;
-        } else if (Math.max(g.streamedTokens, completionTokens) >= p.maxTokens()) {
+        } else if (completionTokens >= p.maxTokens()) {
             reason = FinishReason.LENGTH;
         } else {
             reason = FinishReason.STOP;
         }
-        log.debug("Completion: {} prompt tokens, {} completion tokens ({} streamed), {}, ttft {} ms, e2e {} ms",
-                promptTokens, completionTokens, g.streamedTokens, reason.wireName(),
+        log.debug("Completion: {} prompt tokens, {} completion tokens, {}, ttft {} ms, e2e {} ms",
+                promptTokens, completionTokens, reason.wireName(),
                 g.ttftNanos == null ? "-" : g.ttftNanos / 1_000_000, g.e2eNanos / 1_000_000);
         return new Completion(g.text, promptTokens, completionTokens, reason, g.ttftNanos, g.e2eNanos, g.grammarApplied);
     }

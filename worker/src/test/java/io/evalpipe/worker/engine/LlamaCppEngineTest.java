@@ -123,6 +123,20 @@ class LlamaCppEngineTest {
         assertThat(c.finishReason()).isEqualTo(FinishReason.STOP);
     }
 
+    /** Re-tokenizing the reply gave 15 for 16 decoded under the interview schema; the count is of decode steps. */
+    @Test
+    void shouldCountEveryDecodedTokenUnderAGrammarAsWithout() throws Exception {
+        String interview = Files.readString(Path.of(System.getProperty("evalpipe.root", "../"), "schemas/interview_chat.schema.json"));
+        for (int max : new int[] {1, 16, 64}) {
+            Completion constrained = engine.complete(new CompletionRequest(CHAT, params(max), interview));
+            Completion free = engine.complete(new CompletionRequest(CHAT, params(max), null));
+
+            assertThat(constrained.finishReason()).as("max %d", max).isEqualTo(FinishReason.LENGTH);
+            assertThat(constrained.completionTokens()).as("max %d, schema", max).isEqualTo(max);
+            assertThat(free.completionTokens()).as("max %d, free", max).isEqualTo(max);
+        }
+    }
+
     @Test
     void shouldGenerateWithoutGrammarWhenLlamaCppCannotConvertTheSchema() throws InferenceException {
         // Passed to LlamaModel.jsonSchemaToGrammar, each of these would abort the JVM.
