@@ -29,22 +29,15 @@ public final class EvalCtl implements Runnable {
     public static int execute(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new EvalCtl());
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof CliException ce) {
-                line.getErr().println("evalctl: " + ce.getMessage());
-                return ce.exitCode();
-            }
-            line.getErr().println("evalctl: unexpected error: " + e);
-            e.printStackTrace(line.getErr());
-            return ExitCode.INFRASTRUCTURE;
-        });
+        cli.setParameterExceptionHandler(new UsageErrors());
+        cli.setExecutionExceptionHandler(CommandErrors.forLogLevel(System.getenv("EVALPIPE_LOG_LEVEL")));
         cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
         return cli.execute(args);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CliException(ExitCode.USAGE, "a command is required");
+        // A ParameterException, not a CliException: it is a usage mistake, so it gets the Try line, not the whole usage.
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 }

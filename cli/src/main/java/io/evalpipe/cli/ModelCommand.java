@@ -14,8 +14,8 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CliException(ExitCode.USAGE, "a subcommand is required: synth");
+        // A usage mistake: picocli's handler prints it with the Try line (EvalCtl), not the whole usage.
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: synth");
     }
 
     @Command(name = "synth", mixinStandardHelpOptions = true,

@@ -1,9 +1,8 @@
 package io.evalpipe.cli.bench;
 
-import io.evalpipe.cli.CliException;
-import io.evalpipe.cli.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -21,7 +20,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CliException(ExitCode.USAGE, "a benchmark is required: overhead, batching, scaleout, aggregator, startup or engines");
+        // A usage mistake: picocli's handler prints it with the Try line (EvalCtl), not the whole usage.
+        throw new ParameterException(spec.commandLine(), "a benchmark is required: overhead, batching, scaleout, aggregator, startup or engines");
     }
 }
