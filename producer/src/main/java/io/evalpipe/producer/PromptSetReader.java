@@ -1,13 +1,15 @@
 package io.evalpipe.producer;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
-import io.evalpipe.contracts.ParamChecks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,6 +41,11 @@ public final class PromptSetReader {
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
     private static final Set<String> FIELDS = Set.of("id", "messages", "params");
+    /**
+     * Reads a line's first JSON value only, and leaves what follows it to {@link #parseJson}: Jackson's
+     * own trailing-token check cannot tell two prompts on one line from garbage, nor say where either starts.
+     */
+    private static final ObjectReader FIRST_VALUE = Json.STRICT.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private PromptSetReader() {}
 
@@ -47,13 +54,20 @@ public final class PromptSetReader {
         String text = decodeUtf8(file, bytes);
         List<Prompt> prompts = new ArrayList<>();
         Map<String, Integer> lineOfId = new HashMap<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
-            if (lines[i].isBlank()) {
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            if (line.indexOf('\r') >= 0) {
+                // Records ended by a bare CR (old Mac style) would be read as one line, and every prompt
+                // but the first lost; a CR anywhere else in a line is never meant either.
+                throw new PromptFileException(file, lineNo,
+                        "a carriage return without a line feed inside the line: lines must end with LF or CRLF");
+            }
+            if (line.isBlank()) {
                 continue;
             }
-            Prompt prompt = parseLine(file, lineNo, lines[i]);
+            Prompt prompt = parseLine(file, lineNo, line);
             Integer earlier = lineOfId.putIfAbsent(prompt.id(), lineNo);
             if (earlier != null) {
                 throw new PromptFileException(file, lineNo, "duplicate prompt id '" + prompt.id() + "' (first on line " + earlier + ")");
@@ -67,6 +81,27 @@ public final class PromptSetReader {
             throw new PromptFileException(file, 0, "no prompts in file");
         }
         return new PromptSet(baseName(file), file, sha256(bytes), prompts);
+    }
+
+    /**
+     * Checks that every prompt, as the job record {@link RunProducer#enqueue} will send for it, fits
+     * in one Kafka record. Call it before a broker or a model is started: the producer would
+     * otherwise only find out at the send, with the run half set up.
+     *
+     * @param runId          the run's id ({@link RunProducer#newRunId}): it is in every job and its key
+     * @param runParams      as they will be given to {@link RunProducer#enqueue}
+     * @param maxRecordBytes the largest record that may be sent ({@link RunProducer#recordLimit})
+     * @throws PromptFileException naming the file and line of the first prompt too big
+     */
+    public static void checkRecordSize(PromptSet set, String runId, GenerationParams runParams, int maxRecordBytes)
+            throws PromptFileException {
+        for (Prompt prompt : set.prompts()) {
+            int bytes = RecordSize.ofJob(runId, prompt, runParams);
+            if (bytes > maxRecordBytes) {
+                throw new PromptFileException(set.source(), prompt.line(), "prompt '" + prompt.id() + "' would be a " + bytes
+                        + "-byte job, over the " + maxRecordBytes + "-byte record limit (max.request.size, max.message.bytes)");
+            }
+        }
     }
 
     private static byte[] readBytes(Path file) throws PromptFileException {
@@ -113,15 +148,7 @@ public final class PromptSetReader {
     }
 
     private static Prompt parseLine(Path file, int lineNo, String line) throws PromptFileException {
-        JsonNode node;
-        try {
-            node = Json.STRICT.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new PromptFileException(file, lineNo, "malformed JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new PromptFileException(file, lineNo, "expected a JSON object");
-        }
+        JsonNode node = parseJson(file, lineNo, line);
         for (var names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
@@ -133,8 +160,51 @@ public final class PromptSetReader {
             throw new PromptFileException(file, lineNo, "id '" + id + "' must be 1-128 characters of [A-Za-z0-9._-]");
         }
         List<ChatMessage> messages = parseMessages(file, lineNo, node.get("messages"));
-        GenerationParams params = parseParams(file, lineNo, node.get("params"));
-        return new Prompt(id, messages, params);
+        GenerationParams params = PromptParams.parse(file, lineNo, node.get("params"));
+        return new Prompt(id, messages, params, lineNo);
+    }
+
+    /** The line's one JSON object, its strings whole Unicode text, nothing after it. */
+    private static JsonNode parseJson(Path file, int lineNo, String line) throws PromptFileException {
+        JsonNode node;
+        int end;
+        try (JsonParser parser = FIRST_VALUE.createParser(line)) {
+            try {
+                node = FIRST_VALUE.readTree(parser);
+            } catch (JsonProcessingException e) {
+                throw new PromptFileException(file, lineNo, isDuplicateKey(e)
+                        ? "duplicate key '" + JsonText.path(parser.getParsingContext()) + "'"
+                        : "malformed JSON: " + e.getOriginalMessage());
+            }
+            end = (int) parser.currentLocation().getCharOffset();
+        } catch (IOException e) {
+            throw new PromptFileException(file, lineNo, "malformed JSON: " + e.getMessage()); // a String has no I/O to fail
+        }
+        if (node == null || !node.isObject()) {
+            throw new PromptFileException(file, lineNo, "expected a JSON object");
+        }
+        int next = end;
+        while (next < line.length() && (line.charAt(next) == ' ' || line.charAt(next) == '\t')) {
+            next++;
+        }
+        if (next < line.length()) {
+            throw new PromptFileException(file, lineNo, line.charAt(next) == '{'
+                    ? "a second JSON object at column " + (next + 1) + ": one prompt per line"
+                    : "unexpected text after the JSON object at column " + (next + 1));
+        }
+        String surrogate = JsonText.unpairedSurrogate(node, "");
+        if (surrogate != null) {
+            throw new PromptFileException(file, lineNo, surrogate);
+        }
+        return node;
+    }
+
+    /**
+     * Jackson has no exception type of its own for a duplicate key, only its message; were that to
+     * change, the line would still be refused, as malformed JSON.
+     */
+    private static boolean isDuplicateKey(JsonProcessingException e) {
+        return e instanceof StreamReadException && e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '");
     }
 
     private static String requireText(Path file, int lineNo, JsonNode node, String field) throws PromptFileException {
@@ -179,29 +249,6 @@ public final class PromptSetReader {
             throw new PromptFileException(file, lineNo, "the last message must be the user's: the model answers it");
         }
         return messages;
-    }
-
-    private static GenerationParams parseParams(Path file, int lineNo, JsonNode node) throws PromptFileException {
-        if (node == null || node.isNull()) {
-            return GenerationParams.NONE;
-        }
-        if (!node.isObject()) {
-            throw new PromptFileException(file, lineNo, "'params' must be an object");
-        }
-        GenerationParams params;
-        try {
-            params = Json.STRICT.treeToValue(node, GenerationParams.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new PromptFileException(file, lineNo, "unknown parameter '" + e.getPropertyName()
-                    + "' (allowed: max_tokens, temperature, top_p, top_k, repeat_penalty, seed, stop, timeout_ms, output_mode)");
-        } catch (JsonProcessingException e) {
-            throw new PromptFileException(file, lineNo, "bad 'params': " + e.getOriginalMessage());
-        }
-        String problem = ParamChecks.problem(params);
-        if (problem != null) {
-            throw new PromptFileException(file, lineNo, "params." + problem);
-        }
-        return params;
     }
 
     private static String baseName(Path file) {

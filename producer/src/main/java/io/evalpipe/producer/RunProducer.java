@@ -33,6 +33,11 @@ public final class RunProducer {
     private static final Logger log = LoggerFactory.getLogger(RunProducer.class);
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** Kafka's default {@code max.request.size}. */
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+    /** The broker's default {@code message.max.bytes}: what a topic takes unless its {@code max.message.bytes} says otherwise. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
     private final Properties kafka;
     private final Topics topics;
     private final Clock clock;
@@ -72,12 +77,10 @@ public final class RunProducer {
                 List<Prompt> prompts = set.prompts();
                 for (int i = 0; i < prompts.size(); i++) {
                     Prompt prompt = prompts.get(i);
-                    Job job = new Job(Messages.SCHEMA_VERSION, runId, prompt.id(), prompt.messages(),
-                            params.overriddenBy(prompt.params()), now);
                     // Dealt round-robin, not hashed by key: each worker owns fixed partitions and a run
                     // ends with its busiest worker, so the partitions get equal shares (within one job).
-                    producer.send(new ProducerRecord<>(jobTopic, (first + i) % partitions, runId + "/" + prompt.id(),
-                            Messages.JOB.serializer().serialize(null, job)));
+                    producer.send(new ProducerRecord<>(jobTopic, (first + i) % partitions, key(runId, prompt),
+                            Messages.JOB.serializer().serialize(null, job(runId, prompt, params, now))));
                 }
                 producer.commitTransaction();
             } catch (KafkaException e) {
@@ -87,6 +90,28 @@ public final class RunProducer {
         }
         log.info("Enqueued run {}: {} prompts from {} onto {}", runId, set.prompts().size(), set.source(), topics.jobs(pool));
         return manifest;
+    }
+
+    /** The job a prompt becomes: the run's parameters, overridden by the prompt's own. */
+    static Job job(String runId, Prompt prompt, GenerationParams runParams, Instant now) {
+        return new Job(Messages.SCHEMA_VERSION, runId, prompt.id(), prompt.messages(), runParams.overriddenBy(prompt.params()), now);
+    }
+
+    static String key(String runId, Prompt prompt) {
+        return runId + "/" + prompt.id();
+    }
+
+    /**
+     * The largest job record that may be sent: the producer's {@code max.request.size} (Kafka's
+     * default unless {@code kafka} sets it) or the jobs topic's {@code max.message.bytes}, whichever
+     * is smaller.
+     *
+     * @param topicMaxMessageBytes the topic's setting; {@link #DEFAULT_MAX_MESSAGE_BYTES} when it cannot be read
+     */
+    public static int recordLimit(Properties kafka, int topicMaxMessageBytes) {
+        Object configured = kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int maxRequest = configured == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(configured.toString().trim());
+        return Math.min(maxRequest, topicMaxMessageBytes);
     }
 
     static Properties producerConfig(Properties kafka, String runId) {

@@ -61,7 +61,7 @@ class PromptSetReaderTest {
             negative max tokens  | {"id": "p2", "messages": [{"role": "user", "content": "x"}], "params": {"max_tokens": -1}} | params.max_tokens: must be between 1 and 32768, got -1
             temperature above 2  | {"id": "p2", "messages": [{"role": "user", "content": "x"}], "params": {"temperature": 2.5}} | params.temperature: must be between 0 and 2, got 2.5
             bad output mode      | {"id": "p2", "messages": [{"role": "user", "content": "x"}], "params": {"output_mode": "xml"}} | params.output_mode: must be free, json or schema
-            wrong param type     | {"id": "p2", "messages": [{"role": "user", "content": "x"}], "params": {"max_tokens": "many"}} | bad 'params'
+            wrong param type     | {"id": "p2", "messages": [{"role": "user", "content": "x"}], "params": {"max_tokens": "many"}} | params.max_tokens must be an integer, got the string "many"
             """)
     void shouldNameFileAndLineOfABadLine(String caseName, String badLine, String reason) throws Exception {
         Path f = file(GOOD, badLine.strip(), GOOD.replace("p1", "p3"));
