@@ -14,7 +14,6 @@ import io.evalpipe.worker.engine.llamaserver.LlamaServerException;
 import io.evalpipe.worker.model.GgufFile;
 import io.evalpipe.worker.model.ModelFileException;
 import io.evalpipe.worker.model.SyntheticModel;
-import io.evalpipe.worker.validate.InvalidSchemaException;
 import io.evalpipe.worker.validate.ReplyValidator;
 import java.nio.file.Path;
 import java.util.Set;
@@ -92,8 +91,9 @@ final class EngineOptions {
                     + " else the jar's generic one.")
     String nativeLib;
 
-    @Option(names = "--schema", defaultValue = "schemas/interview_chat.schema.json", paramLabel = "FILE",
-            description = "JSON Schema every reply is validated against. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "JSON Schema every reply is validated against. Default: the built-in interview_chat schema"
+                    + " (schemas/interview_chat.schema.json in the repository).")
     Path schema;
 
     @Option(names = "--validation", defaultValue = "strict", paramLabel = "strict|salvage",
@@ -104,12 +104,9 @@ final class EngineOptions {
     record Opened(InferenceEngine engine, ModelInfo model) {}
 
     ReplyValidator validator() {
-        try {
-            return ReplyValidator.fromFile(schema);
-        } catch (InvalidSchemaException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        }
+        return Schemas.validator(schema);
     }
+
 
     ReplyValidator.Mode validationMode() {
         return switch (validation) {

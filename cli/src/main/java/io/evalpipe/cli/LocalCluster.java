@@ -38,6 +38,7 @@ final class LocalCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Thread shutdownHook = new Thread(this::close, "local-cluster-shutdown");
     private final List<Worker> workers = new ArrayList<>();
     private final Path stateDir;
     private final String pool;
@@ -62,6 +63,8 @@ final class LocalCluster implements AutoCloseable {
         ReplyValidator validator = engine.validator();
         ReplyValidator.Mode mode = engine.validationMode();
         LocalCluster cluster = new LocalCluster(Files.createTempDirectory("evalpipe-streams"), pool, err);
+        // Ctrl-C must not leave the broker's data, the Streams state or the engine's files in the temp folder.
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.startRoles(kafka, engine, workerCount, validator, mode);
             return cluster;
@@ -134,11 +137,18 @@ final class LocalCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!toClose.isEmpty()) {
             closeQuietly(toClose.pop());
         }
         deleteRecursively(stateDir);
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs anyway, and finds nothing left to do
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

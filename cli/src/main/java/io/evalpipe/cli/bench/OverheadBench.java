@@ -2,6 +2,7 @@ package io.evalpipe.cli.bench;
 
 import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.ExitCode;
+import io.evalpipe.cli.Schemas;
 import io.evalpipe.cli.bench.Bench.Stats;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.GenerationParams;
@@ -63,8 +64,8 @@ final class OverheadBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Repetitions of each. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--schema", defaultValue = "schemas/interview_chat.schema.json", paramLabel = "FILE",
-            description = "Schema the worker validates against. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "Schema the worker validates against. Default: the built-in interview_chat schema.")
     Path schema;
 
     @Override
@@ -73,7 +74,7 @@ final class OverheadBench implements Callable<Integer> {
         PrintStream out = System.out;
         PromptSet set = Bench.prompts(prompts);
         GenerationParams params = Bench.params(maxTokens);
-        ReplyValidator validator = ReplyValidator.fromFile(schema);
+        ReplyValidator validator = Schemas.validator(schema);
         Path file = Bench.model(model, size);
         ModelInfo info = ModelIdentity.of(file);
         int n = threads != null ? threads : LlamaCppOptions.defaultThreads();

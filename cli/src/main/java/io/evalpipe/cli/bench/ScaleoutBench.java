@@ -3,6 +3,7 @@ package io.evalpipe.cli.bench;
 import io.evalpipe.cli.CliException;
 import io.evalpipe.cli.DurationConverter;
 import io.evalpipe.cli.ExitCode;
+import io.evalpipe.cli.Schemas;
 import io.evalpipe.cli.bench.Bench.Stats;
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptSet;
@@ -48,8 +49,8 @@ final class ScaleoutBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Repetitions per worker count. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--schema", defaultValue = "schemas/interview_chat.schema.json", paramLabel = "FILE",
-            description = "Schema the workers validate against. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "Schema the workers validate against. Default: the built-in interview_chat schema.")
     Path schema;
 
     @Override
@@ -59,7 +60,7 @@ final class ScaleoutBench implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--jobs, --partitions and --slots must be at least 1");
         }
         List<Integer> counts = Bench.ints(workers, "--workers");
-        ReplyValidator validator = ReplyValidator.fromFile(schema);
+        ReplyValidator validator = Schemas.validator(schema);
         PrintStream out = System.out;
         Bench.header(out, "scaleout");
         out.printf(Locale.ROOT, "engine: simulated, %d ms per job (a sleep, no CPU); %d jobs per repetition; %d job partitions; %d slot(s) per worker; %d repetitions%n",

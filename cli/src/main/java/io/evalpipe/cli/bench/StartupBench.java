@@ -103,7 +103,7 @@ final class StartupBench implements Callable<Integer> {
                 megabytes("RSS added by the model load", after - before);
                 pipeline.startAggregator("evalpipe-bench-startup", 1); // as `evalctl run` runs it
                 mark("aggregator running");
-                pipeline.startWorker(POOL, "bench-1", 1, engine, info.sha256(), ReplyValidator.fromFile(Path.of("schemas/interview_chat.schema.json")));
+                pipeline.startWorker(POOL, "bench-1", 1, engine, info.sha256(), ReplyValidator.builtIn());
                 pipeline.awaitWorkersAssigned(POOL, 1, 8);
                 mark("worker ready (partitions assigned)");
                 PromptSet one = Bench.first(Bench.prompts(Path.of("prompts/interview_chat_20.jsonl")), 1);

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -117,34 +119,68 @@ public final class NativeBackend {
     }
 
     /**
-     * Gives this process a folder of its own to extract the binding's native library into, unless
-     * one is set. The binding extracts to one fixed name in java.io.tmpdir, deleting what it finds
-     * there first, so two workers starting at once on one host could map a file the other was still
-     * writing: the JVM then dies of SIGBUS in the dynamic loader. Folders are named by process id, so
-     * the ones left by killed workers are removed here once their process is gone.
+     * Gives this process a folder of its own to extract the binding's native library into, unless one
+     * is set. The binding extracts to one fixed name in java.io.tmpdir, deleting what it finds there
+     * first, so two workers starting at once on one host could map a file the other was still writing:
+     * the JVM then dies of SIGBUS in the dynamic loader.
+     *
+     * <p>The folder is {@code jllama-<pid>} inside {@code evalpipe-<user>}, a folder of this user's
+     * alone (0700) in java.io.tmpdir, so that no other user can plant or read anything there; the
+     * folders of ended processes are removed from it at the next start. Should that folder not be this
+     * user's own private folder (someone made it first, or it is a link), a fresh private folder is
+     * used instead, and nothing is cleaned.
      */
     static synchronized void useOwnExtractFolder() {
         if (System.getProperty(EXTRACT_DIR_PROPERTY) != null) {
             return;
         }
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        removeFoldersOfEndedProcesses(tmp);
-        Path own = tmp.resolve(EXTRACT_DIR_PREFIX + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(own);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create " + own + " to extract the llama.cpp library into: " + e, e);
-        }
-        // Registered before the binding registers its library file, so it is deleted after it.
-        own.toFile().deleteOnExit();
+        Path own = ownExtractFolder(Path.of(System.getProperty("java.io.tmpdir")), ProcessHandle.current().pid());
+        // At exit, Ctrl-C included. Deleting a mapped library is harmless on Linux: the mapping stays until the process ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteLibraryFolder(own), "jllama-cleanup"));
         System.setProperty(EXTRACT_DIR_PROPERTY, own.toString());
     }
 
-    static void removeFoldersOfEndedProcesses(Path tmp) {
-        try (Stream<Path> entries = Files.list(tmp)) {
-            entries.filter(p -> p.getFileName().toString().startsWith(EXTRACT_DIR_PREFIX))
-                    .filter(p -> processEnded(p.getFileName().toString().substring(EXTRACT_DIR_PREFIX.length())))
-                    .forEach(NativeBackend::deleteQuietly);
+    /** The folder for process {@code pid}, made owner-only, after cleaning up those of ended processes. */
+    static Path ownExtractFolder(Path tmp, long pid) {
+        try {
+            Path parent = privateFolder(tmp);
+            if (parent == null) {
+                return Files.createTempDirectory(tmp, EXTRACT_DIR_PREFIX);
+            }
+            removeFoldersOfEndedProcesses(parent);
+            Path own = parent.resolve("jllama-" + pid);
+            if (Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS)) {
+                deleteLibraryFolder(own); // a folder of an earlier process that had this pid
+            }
+            return Files.createDirectory(own, OWNER_ONLY);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a folder in " + tmp + " to extract the llama.cpp library into: " + e, e);
+        }
+    }
+
+    /** {@code tmp/evalpipe-<user>}, created 0700, or null when it exists and is not this user's private folder. */
+    static Path privateFolder(Path tmp) throws IOException {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path folder = tmp.resolve("evalpipe-" + user);
+        try {
+            Files.createDirectory(folder, OWNER_ONLY);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // checked below
+        }
+        boolean ours = Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(folder)
+                && Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(PosixFilePermissions.fromString("rwx------"));
+        return ours ? folder : null;
+    }
+
+    /** Removes the {@code jllama-<pid>} folders of ended processes; never follows a link, never deletes anything but the library. */
+    static void removeFoldersOfEndedProcesses(Path parent) {
+        try (Stream<Path> entries = Files.list(parent)) {
+            entries.filter(p -> p.getFileName().toString().matches("jllama-\\d+"))
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> processEnded(p.getFileName().toString().substring("jllama-".length())))
+                    .forEach(NativeBackend::deleteLibraryFolder);
         } catch (IOException e) {
             // Leftovers cost disk, not correctness.
         }
@@ -158,9 +194,16 @@ public final class NativeBackend {
         }
     }
 
-    private static void deleteQuietly(Path folder) {
+    /** Deletes a folder that holds nothing but the extracted library as a plain file; any other folder stays. */
+    private static void deleteLibraryFolder(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.toList()) {
+            List<Path> inside = files.toList();
+            boolean onlyLibrary = inside.stream().allMatch(f -> f.getFileName().toString().equals("libjllama.so")
+                    && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS));
+            if (!onlyLibrary) {
+                return;
+            }
+            for (Path f : inside) {
                 Files.deleteIfExists(f);
             }
             Files.deleteIfExists(folder);
@@ -168,6 +211,9 @@ public final class NativeBackend {
             // Another process may be removing it at the same time.
         }
     }
+
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     /** {@code cuda} when the configured native folder holds a CUDA-enabled ggml, else {@code cpu}. */
     public static String detect() {

@@ -18,6 +18,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.dialect.DialectId;
 import com.networknt.schema.path.PathType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +92,25 @@ public final class ReplyValidator {
         this.source = source;
         this.schemaText = schemaText;
         this.schema = schema;
+    }
+
+    /** The schema's name where no file is given; the jar's copy of {@code schemas/interview_chat.schema.json}. */
+    public static final String BUILT_IN = "interview_chat.schema.json";
+
+    /**
+     * The built-in interview_chat schema, read from the class path (the worker jar carries a copy of
+     * the repository's {@code schemas/interview_chat.schema.json}), so it does not depend on the
+     * current folder.
+     */
+    public static ReplyValidator builtIn() {
+        try (InputStream in = ReplyValidator.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException(BUILT_IN + " is missing from the class path: the build copies it from schemas/");
+            }
+            return fromText(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUILT_IN + " (built in)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the built-in schema " + BUILT_IN, e);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.evalpipe.worker.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,30 +37,70 @@ class NativeBackendTest {
     }
 
     @Test
-    void shouldExtractIntoAFolderOfThisProcessOwn() {
-        System.clearProperty(NativeBackend.EXTRACT_DIR_PROPERTY);
+    void shouldExtractIntoAFolderOfThisProcessInsideAFolderOfThisUsersAlone() throws Exception {
+        Path own = NativeBackend.ownExtractFolder(dir, 4242);
 
-        NativeBackend.useOwnExtractFolder();
-
-        Path own = Path.of(System.getProperty(NativeBackend.EXTRACT_DIR_PROPERTY));
-        assertThat(own).isDirectory();
-        assertThat(own.getFileName().toString()).isEqualTo("evalpipe-jllama-" + ProcessHandle.current().pid());
+        assertThat(own.getFileName().toString()).isEqualTo("jllama-4242");
+        assertThat(own.getParent().getFileName().toString()).startsWith("evalpipe-");
+        assertThat(Files.getPosixFilePermissions(own.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(own)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 
     @Test
-    void shouldRemoveOnlyTheExtractFoldersOfEndedProcesses() throws Exception {
+    void shouldRemoveOnlyTheFoldersOfEndedProcessesThatHoldOnlyTheLibrary() throws Exception {
+        Path parent = NativeBackend.privateFolder(dir);
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
-        Path stale = Files.createDirectory(dir.resolve("evalpipe-jllama-" + ended.pid()));
+        Path stale = Files.createDirectory(parent.resolve("jllama-" + ended.pid()));
         Files.write(stale.resolve("libjllama.so"), new byte[] {1});
-        Path live = Files.createDirectory(dir.resolve("evalpipe-jllama-" + ProcessHandle.current().pid()));
-        Path other = Files.createDirectory(dir.resolve("someone-elses"));
+        Path live = Files.createDirectory(parent.resolve("jllama-" + ProcessHandle.current().pid()));
+        Files.write(live.resolve("libjllama.so"), new byte[] {1});
+        Path more = Files.createDirectory(parent.resolve("jllama-" + (ended.pid() + 1_000_000)));
+        Files.write(more.resolve("notes.txt"), new byte[] {1});
 
-        NativeBackend.removeFoldersOfEndedProcesses(dir);
+        NativeBackend.removeFoldersOfEndedProcesses(parent);
 
         assertThat(stale).doesNotExist();
-        assertThat(live).isDirectory();
-        assertThat(other).isDirectory();
+        assertThat(live.resolve("libjllama.so")).exists();
+        assertThat(more.resolve("notes.txt")).as("a folder with something else in it is not ours to empty").exists();
+    }
+
+    /** The attack the old clean-up fell for: a link named like an extract folder, planted by another user. */
+    @Test
+    void shouldNeverFollowAPlantedLink() throws Exception {
+        Path victim = Files.createDirectory(dir.resolve("victim"));
+        Files.write(victim.resolve("libjllama.so"), new byte[] {1});
+        Files.write(victim.resolve("precious.txt"), new byte[] {1});
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Files.createSymbolicLink(dir.resolve("evalpipe-jllama-" + ended.pid()), victim); // where the old code looked
+        Path parent = NativeBackend.privateFolder(dir);
+        Files.createSymbolicLink(parent.resolve("jllama-" + ended.pid()), victim);
+        Path onlyLib = Files.createDirectory(dir.resolve("only-lib"));
+        Files.write(onlyLib.resolve("libjllama.so"), new byte[] {1});
+        Files.createSymbolicLink(parent.resolve("jllama-" + (ended.pid() + 1_000_001)), onlyLib);
+
+        NativeBackend.ownExtractFolder(dir, ProcessHandle.current().pid());
+
+        assertThat(victim.resolve("libjllama.so")).exists();
+        assertThat(victim.resolve("precious.txt")).exists();
+        assertThat(onlyLib.resolve("libjllama.so")).exists();
+    }
+
+    @Test
+    void shouldUseAFreshPrivateFolderWhenTheUsersFolderIsNotItsOwn() throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        Files.createSymbolicLink(dir.resolve("evalpipe-" + user), elsewhere);
+
+        Path own = NativeBackend.ownExtractFolder(dir, 7);
+
+        assertThat(own.getParent()).isEqualTo(dir);
+        assertThat(own.getFileName().toString()).startsWith("evalpipe-jllama-");
+        assertThat(Files.getPosixFilePermissions(own)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        try (var inside = Files.list(elsewhere)) {
+            assertThat(inside).isEmpty();
+        }
     }
 
     @Test
