@@ -55,6 +55,8 @@ final class AggregateCommand implements Callable<Integer> {
         if (streamThreads != null && streamThreads < 1) {
             throw new CliException(ExitCode.USAGE, "--stream-threads must be at least 1");
         }
+        kafka.check(null);
+        Preflight.writableFolder(reports, "--reports");
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Pipeline.ensureTopics(props, kafka.topics(), null, 0);
         String appId = applicationId != null ? applicationId : defaultApplicationId(kafka.topics());

@@ -137,6 +137,8 @@ final class EngineOptions {
             }
             default -> throw new CliException(ExitCode.USAGE, "--engine must be llamacpp, llama-server or openai, got '" + engine + "'");
         }
+        validationMode();
+        validator(); // the schema file, read and checked now; the roles read it again when they start
     }
 
     /**
@@ -145,6 +147,9 @@ final class EngineOptions {
      * architecture the bundled llama.cpp knows; the llama-server executable runs.
      */
     void precheck() {
+        if (model == null && !engine.equals("openai")) {
+            defaultModel(); // generated now, so that an unwritable cache is found before anything starts
+        }
         if (model != null && !engine.equals("openai") && !java.nio.file.Files.isRegularFile(model)) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "model file " + model + " does not exist");
         }
@@ -239,9 +244,8 @@ final class EngineOptions {
         }
     }
 
-    /** Where `run` keeps the synthetic default model, generated once. */
+    /** Where `run` keeps the synthetic default model, generated once (before the broker starts: see {@link #precheck}). */
     static Path defaultModel() {
-        Path cache = NativeLibrary.cacheRoot(System.getenv());
-        return SyntheticModel.ensure(cache.resolve("models").resolve("synthetic-tiny-seed42.gguf"), SyntheticModel.Size.TINY, 42);
+        return DefaultModel.synthetic(SyntheticModel.Size.TINY);
     }
 }

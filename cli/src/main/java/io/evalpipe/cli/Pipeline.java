@@ -41,8 +41,17 @@ final class Pipeline {
         try (Admin admin = Admin.create(props)) {
             TopicSetup.ensureTopics(admin, topics, pool, jobPartitions, (short) -1);
         } catch (IllegalStateException | KafkaException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka at " + kafka.get("bootstrap.servers") + " is not usable: " + e.getMessage(), e);
+            throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka at " + kafka.get("bootstrap.servers") + " is not usable: " + withRootCause(e), e);
         }
+    }
+
+    /** "Failed to create new KafkaAdminClient" says nothing by itself: the reason is at the bottom of the chain. */
+    static String withRootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
     }
 
     /**

@@ -38,13 +38,15 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         PromptSet set = readPrompts(run.prompts);
         var params = generation.params();
-        ModelInfo modelInfo = model == null ? null : describe(model);
+        kafka.check(run.pool);
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
-        Pipeline.ensureTopics(props, kafka.topics(), run.pool, partitions);
         String suiteName = run.suiteName(set);
+        String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
+        Preflight.recordSizes(set, runId, params, props);
+        ModelInfo modelInfo = model == null ? null : describe(model);
+        Pipeline.ensureTopics(props, kafka.topics(), run.pool, partitions);
         RunManifest manifest = new RunProducer(props, kafka.topics(), Clock.systemUTC())
-                .enqueue(RunProducer.newRunId(suiteName, Clock.systemUTC().instant()), set, suiteName, run.pool, params, modelInfo,
-                        run.deadline, run.slo);
+                .enqueue(runId, set, suiteName, run.pool, params, modelInfo, run.deadline, run.slo);
         System.out.println(manifest.runId());
         return ExitCode.OK;
     }

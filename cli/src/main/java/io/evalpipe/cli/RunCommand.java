@@ -7,6 +7,7 @@ import io.evalpipe.producer.RunProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +41,13 @@ final class RunCommand implements Callable<Integer> {
         // Input first: a bad prompt file or option must fail before anything is started.
         PromptSet set = ProduceCommand.readPrompts(run.prompts);
         var params = generation.params();
-        engine.check(true);
-        engine.precheck(); // the model and engine, before the broker starts
+        Properties clientSettings = kafka.check(run.pool);
         String suiteName = run.suiteName(set);
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
+        Preflight.recordSizes(set, runId, params, clientSettings);
+        engine.check(true);
+        engine.precheck(); // the model and engine, before the broker starts
+        Preflight.writableFolder(local.reports, "--reports"); // last: it creates the folder
 
         try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, System.err)) {
             RunSummary summary = cluster.run(runId, set, suiteName, params, run.deadline, run.slo, local.reports);

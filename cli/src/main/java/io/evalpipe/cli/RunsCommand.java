@@ -1,7 +1,12 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.cli.schedule.ReportFolders;
+import io.evalpipe.cli.schedule.RunHistory;
 import io.evalpipe.cli.schedule.RunsTable;
 import io.evalpipe.cli.schedule.RunsTopic;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -10,7 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "Lists past runs from the runs topic: id, suite, model, pass rate, E2E p95 (with N), when; * marks each suite's approved baseline.")
+        description = "Lists past runs: id, suite, model, pass rate, E2E p95 (with N), when; from the runs topic (* marks each suite's"
+                + " approved baseline), or with --reports from a reports folder, without a cluster.")
 final class RunsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -18,15 +24,35 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--suite", paramLabel = "NAME", description = "Only this suite's runs.")
     String suite;
 
+    @Option(names = "--reports", paramLabel = "DIR",
+            description = "List the runs whose reports are in this folder (their summary.json), without a cluster."
+                    + " Baselines are kept in the runs topic, so none is marked.")
+    Path reports;
+
     @Override
     public Integer call() {
+        System.out.print(RunsTable.render(reports != null ? fromReports() : fromTopic(), suite));
+        return ExitCode.OK;
+    }
+
+    private RunHistory fromReports() {
+        if (!Files.isDirectory(reports)) {
+            throw new CliException(ExitCode.USAGE, "--reports " + reports + " is not a folder");
+        }
+        try {
+            return ReportFolders.read(reports, skipped -> System.err.println("evalctl: skipping " + ControlChars.escape(skipped)));
+        } catch (UncheckedIOException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage() + ": " + Preflight.reason(e.getCause()), e);
+        }
+    }
+
+    private RunHistory fromTopic() {
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Pipeline.ensureTopics(props, kafka.topics(), null, 0);
         try {
-            System.out.print(RunsTable.render(new RunsTopic(props, kafka.topics()).read(), suite));
+            return new RunsTopic(props, kafka.topics()).read();
         } catch (KafkaException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka: " + e.getMessage(), e);
         }
-        return ExitCode.OK;
     }
 }

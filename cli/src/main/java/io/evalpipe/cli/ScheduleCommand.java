@@ -58,6 +58,8 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         CronSchedule schedule = CronSchedule.parse(cron, zone());
         Duration wait = maxWait != null ? maxWait : suite.deadline() != null ? suite.deadline().plusMinutes(10) : Duration.ofHours(6);
+        kafka.check(suite.pool());
+        Preflight.writableFolder(reports, "--reports");
 
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Pipeline.ensureTopics(props, kafka.topics(), suite.pool(), partitions);

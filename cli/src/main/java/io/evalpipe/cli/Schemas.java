@@ -3,8 +3,6 @@ package io.evalpipe.cli;
 import io.evalpipe.worker.validate.InvalidSchemaException;
 import io.evalpipe.worker.validate.ReplyValidator;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** The reply schema of every command that validates: a file, or the built-in interview_chat schema. */
@@ -23,11 +21,7 @@ public final class Schemas {
         } catch (InvalidSchemaException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UncheckedIOException e) {
-            Throwable cause = e.getCause();
-            String why = cause instanceof NoSuchFileException ? "no such file"
-                    : cause instanceof AccessDeniedException ? "permission denied"
-                    : String.valueOf(cause.getMessage());
-            throw new CliException(ExitCode.USAGE, e.getMessage() + ": " + why, e);
+            throw new CliException(ExitCode.USAGE, e.getMessage() + ": " + Preflight.reason(e.getCause()), e);
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,9 +67,14 @@ final class SweepCommand implements Callable<Integer> {
         GenerationParams base = generation.params();
         SweepPlan plan = SweepPlan.parse(vary, base);
         refuseVariedOptions(plan);
+        Properties clientSettings = kafka.check(run.pool);
+        String suite = run.suiteName(set);
+        // Every run id of a suite has the same length, so one made now stands for each variant's.
+        String sampleRunId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
+        plan.variants().forEach(v -> Preflight.recordSizes(set, sampleRunId, v.params(), clientSettings));
         engine.check(true);
         engine.precheck(); // the model and engine, before the broker starts
-        String suite = run.suiteName(set);
+        Preflight.writableFolder(local.reports, "--reports"); // last: it creates the folder
         Instant started = Clock.systemUTC().instant();
         PrintStream err = System.err;
         err.println("Sweep of " + plan.variants().size() + " variants over " + set.prompts().size() + " prompts");

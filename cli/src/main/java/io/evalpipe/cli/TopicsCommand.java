@@ -57,6 +57,8 @@ final class TopicsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
+        kafka.check(null);
+        pools.forEach(kafka::check);
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         Topics topics = kafka.topics();
         Pipeline.ensureTopics(props, topics, null, 0);

@@ -23,8 +23,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
         PrintWriter err = command.getErr();
-        ParameterException reported = unknownOptionFirst(ex);
-        err.println("evalctl: " + ControlChars.escape(reported.getMessage()));
+        ParameterException reported = unknownCommandFirst(ex);
+        err.println("evalctl: " + ControlChars.escape(message(reported)));
         List<String> suggestions = suggestions(reported);
         if (!suggestions.isEmpty()) {
             err.println("Did you mean: " + ControlChars.escape(String.join(" or ", suggestions)) + "?");
@@ -32,6 +32,31 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    /**
+     * `evalctl rnu --prompts x` is a mistyped command, not an unknown option of evalctl: a first word
+     * that names no command is what gets reported, before anything after it.
+     */
+    static ParameterException unknownCommandFirst(ParameterException ex) {
+        CommandLine command = ex.getCommandLine();
+        CommandLine.ParseResult parsed = command.getParseResult();
+        if (parsed != null && !command.getSubcommands().isEmpty() && !parsed.unmatched().isEmpty()) {
+            String first = parsed.unmatched().get(0);
+            if (!new UnmatchedArgumentException(command, List.of(first)).isUnknownOption()) {
+                return new UnmatchedArgumentException(command, List.of(first));
+            }
+        }
+        return unknownOptionFirst(ex);
+    }
+
+    /** picocli says "Unmatched argument at index 0: 'rnu'" of a command that has subcommands: it is an unknown command. */
+    private static String message(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty()) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return ex.getMessage();
     }
 
     /**

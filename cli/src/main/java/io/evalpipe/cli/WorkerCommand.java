@@ -44,6 +44,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        kafka.check(pool);
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         engine.check(false);
         queue.check();

@@ -3,11 +3,16 @@ package io.evalpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.evalpipe.worker.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -26,7 +31,7 @@ class EndToEndIT {
     /** Runs `evalctl run` with the test model and returns the single report folder it wrote. */
     static Path runAndFindReport(Path reports, String... extra) throws Exception {
         StringWriter err = new StringWriter();
-        List<String> args = new java.util.ArrayList<>(List.of("run",
+        List<String> args = new ArrayList<>(List.of("run",
                 "--prompts", ROOT.resolve("prompts/interview_chat_20.jsonl").toString(),
                 "--schema", ROOT.resolve("schemas/interview_chat.schema.json").toString(),
                 "--model", TestModels.tiny().toString(),
@@ -60,5 +65,26 @@ class EndToEndIT {
         assertThat(ReportChecks.column(rows, "worker_id")).as("both workers took jobs").contains("local-1", "local-2");
         assertThat(ReportChecks.summary(report).get("synthetic_model").asBoolean()).isTrue();
         assertThat(Files.readString(report.resolve("report.md"))).contains("synthetic").contains("R-7");
+        assertListedWithoutACluster(report);
+    }
+
+    /** `evalctl runs --reports DIR` reads the summary.json the aggregator wrote: same run, same figures. */
+    private void assertListedWithoutACluster(Path report) throws Exception {
+        var summary = ReportChecks.summary(report);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = EvalCtl.execute(new PrintWriter(new StringWriter(), true), "runs", "--reports", reports.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).contains(summary.get("run_id").asText()).contains("interview_chat_20")
+                .contains(String.format(Locale.ROOT, "(%d/%d)", summary.get("passed").asInt(), summary.get("n").asInt()))
+                .contains(String.format(Locale.ROOT, "%.0f ms (N=20)", summary.at("/latency_ms/e2e/p95").asDouble()));
     }
 }

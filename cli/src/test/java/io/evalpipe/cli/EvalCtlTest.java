@@ -68,7 +68,7 @@ class EvalCtlTest {
 
         assertThat(code).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString()).isEqualTo(lines(
-                "evalctl: Unmatched argument at index 0: 'rn'",
+                "evalctl: unknown command 'rn'",
                 "Did you mean: run?",
                 "Try 'evalctl --help' for usage."));
     }
@@ -79,8 +79,19 @@ class EvalCtlTest {
 
         assertThat(code).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString()).isEqualTo(lines(
-                "evalctl: Unmatched argument at index 0: 'wroker'",
+                "evalctl: unknown command 'wroker'",
                 "Did you mean: worker?",
+                "Try 'evalctl --help' for usage."));
+    }
+
+    @Test
+    void shouldNameAMistypedCommandRatherThanTheOptionsAfterIt() {
+        int code = evalctl("rnu", "--prompts", "x.jsonl");
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).isEqualTo(lines(
+                "evalctl: unknown command 'rnu'",
+                "Did you mean: run?",
                 "Try 'evalctl --help' for usage."));
     }
 
@@ -90,7 +101,7 @@ class EvalCtlTest {
 
         assertThat(code).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString()).isEqualTo(lines(
-                "evalctl: Unmatched argument at index 1: 'scaleot'",
+                "evalctl: unknown command 'scaleot'",
                 "Did you mean: scaleout?",
                 "Try 'evalctl bench --help' for usage."));
     }

@@ -43,7 +43,7 @@ class InterruptIT {
         assertThat(run.exitValue()).isEqualTo(130); // 128 + SIGINT, as a shell reports it
         // The private per-user folder (0700) stays for the next run, empty.
         assertThat(listRecursively(tmp)).as(processes.tail("run", 20))
-                .isSubsetOf(tmp.resolve("evalpipe-" + System.getProperty("user.name")));
+                .isSubsetOf(List.of(tmp.resolve("evalpipe-" + System.getProperty("user.name"))));
         assertThat(Files.readString(processes.log("run"))).doesNotContain("Exception in thread");
     }
 

@@ -82,7 +82,11 @@ public final class JobRunner {
                     List.of(e.getMessage()), crashNotes(e.lastLogLines()), "error", 0, 0, null, e2eMs, null, null);
         } catch (InferenceException | RuntimeException e) {
             double e2eMs = (System.nanoTime() - start) / NANOS_PER_MS;
-            log.warn("Job {}/{} failed in the engine: {}", job.runId(), job.promptId(), e.getMessage());
+            if (Thread.currentThread().isInterrupted()) { // the worker stops: the job is handed back, not failed
+                log.info("Job {}/{} cancelled: the worker is stopping", job.runId(), job.promptId());
+            } else {
+                log.warn("Job {}/{} failed in the engine: {}", job.runId(), job.promptId(), e.getMessage());
+            }
             return result(job, startedAt, queueWaitMs, ResultStatus.ERROR, FailureReason.ENGINE_ERROR, "",
                     List.of(String.valueOf(e.getMessage())), List.of(), "error", 0, 0, null, e2eMs, null, null);
         }

@@ -1,6 +1,7 @@
 package io.evalpipe.cli.bench;
 
 import io.evalpipe.cli.CliException;
+import io.evalpipe.cli.DefaultModel;
 import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
@@ -160,10 +161,8 @@ final class Bench {
             }
             return given;
         }
-        String override = System.getenv("EVALPIPE_CACHE");
-        Path cache = override != null ? Path.of(override) : Path.of(System.getProperty("user.home"), ".cache", "evalpipe");
-        // Same name as `run`'s default model, so the tiny one is shared with it.
-        return SyntheticModel.ensure(cache.resolve("models").resolve("synthetic-" + size + "-seed42.gguf"), size(size), 42);
+        // The same file as `run`'s default model, so the tiny one is shared with it.
+        return DefaultModel.synthetic(size(size));
     }
 
     /**

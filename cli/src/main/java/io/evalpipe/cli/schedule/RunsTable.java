@@ -35,6 +35,7 @@ public final class RunsTable {
                     r.createdAt() == null ? "-" : WHEN.format(r.createdAt())));
         }
         StringBuilder out = new StringBuilder();
+        boolean anyBaseline = runs.stream().anyMatch(history::isBaseline);
         int[] widths = widths(rows);
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
@@ -46,7 +47,9 @@ public final class RunsTable {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
-        out.append("* approved baseline of its suite (evalctl approve)\n");
+        if (anyBaseline) {
+            out.append("* approved baseline of its suite (evalctl approve)\n");
+        }
         return out.toString();
     }
 
