@@ -18,9 +18,22 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*
+# The process runs as evalpipe, UID:GID 10001:10001, never as root; the numbers are fixed so that a host
+# folder can be given to it (chown 10001:10001 reports). What is copied in below stays root's, read-only.
+# It writes only: /app/reports; the evalpipe cache (named here: the home folder /app is not writable, and
+# a --user that is not in /etc/passwd has no home at all); /var/lib/evalpipe, where compose mounts the
+# aggregator's state volume, 1777 like /tmp so that Kafka Streams creates its own folder there as
+# whichever UID it runs as (docker-compose.yml's EVALPIPE_UID). The cache is not world-writable: a
+# library planted in it would be loaded by the worker.
+ENV EVALPIPE_CACHE=/var/cache/evalpipe
+RUN groupadd --system --gid 10001 evalpipe \
+    && useradd --system --no-log-init --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin evalpipe \
+    && install -d -o 10001 -g 10001 -m 0755 /app/reports /var/cache/evalpipe \
+    && install -d -m 1777 /var/lib/evalpipe
 WORKDIR /app
 COPY --from=build /src/cli/target/evalctl.jar /app/evalctl.jar
 COPY schemas /app/schemas
 COPY prompts /app/prompts
 COPY suites /app/suites
+USER 10001:10001
 ENTRYPOINT ["java", "-jar", "/app/evalctl.jar"]

@@ -40,6 +40,8 @@ class ComposeFileTest {
     static final Path ROOT = Path.of(System.getProperty("evalpipe.root", ".."));
     /** The llama.cpp build of ../shared/llama.cpp/bin/llama-server, which the integration tests run. */
     private static final String SHARED_LLAMA_SERVER_BUILD = "10573";
+    /** The images' evalpipe user, UID:GID: fixed and documented, so that a host folder can be given to it. */
+    private static final String IMAGE_USER = "10001:10001";
     private static final Pattern VARIABLE = Pattern.compile(
             "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -216,7 +218,91 @@ class ComposeFileTest {
         assertThat(mountFor("producer", producer.model.toString())).isEqualTo("./models:/models:ro");
         AggregateCommand aggregator = command("aggregator", AggregateCommand.class);
         assertThat(mountFor("aggregator", aggregator.reports.toString())).isEqualTo("./reports:/app/reports");
-        assertThat(mountFor("aggregator", aggregator.stateDir.toString())).as("aggregator state on a volume").startsWith("aggregator-state:");
+        assertThat(mountFor("aggregator", aggregator.stateDir.toString())).as("aggregator state on a volume").startsWith("aggregator-streams:");
+    }
+
+    // ---- who the processes run as
+
+    @Test
+    void shouldRunEveryEvalctlServiceAsItsImagesUserUnlessTheHostNamesAnother() {
+        List<String> evalctl = names(evalctlServices());
+        assertThat(evalctl).contains("topics", "aggregator", "worker-gpu-0", "worker-cpu-0", "producer", "scheduler");
+        for (String name : evalctl) {
+            JsonNode service = services.get(name);
+            assertThat(service.path("user").asText(null)).as("%s: user, with EVALPIPE_UID and EVALPIPE_GID unset", name)
+                    .isEqualTo(IMAGE_USER);
+            assertThat(argument(lastInstruction(finalStage(dockerfileOf(service)), "USER")))
+                    .as("%s: the default is the user its image creates", name).isEqualTo(IMAGE_USER);
+        }
+        // Interpolation has resolved the variables above; every user line must keep them, so that a host
+        // UID can own ./reports.
+        List<String> userLines = text.lines().filter(l -> l.strip().startsWith("user:")).map(String::strip).toList();
+        assertThat(userLines).isNotEmpty().allMatch(l -> l.equals("user: \"${EVALPIPE_UID:-10001}:${EVALPIPE_GID:-10001}\""));
+        assertThat(text).as("the header says how to make ./reports writable")
+                .contains("chown 10001:10001 reports", "EVALPIPE_UID=$(id -u) EVALPIPE_GID=$(id -g)");
+        assertThat(services.path("kafka").has("user")).as("apache/kafka runs as its own user, which owns its data volume").isFalse();
+    }
+
+    @Test
+    void shouldRunEveryImageAsTheUnprivilegedUserItCreatesWritingOnlyItsOwnFolders() throws IOException {
+        List<Path> dockerfiles;
+        try (var files = Files.list(ROOT)) {
+            dockerfiles = files.filter(f -> f.getFileName().toString().startsWith("Dockerfile")).sorted().toList();
+        }
+        assertThat(dockerfiles).extracting(f -> f.getFileName().toString()).contains("Dockerfile", "Dockerfile.cuda", "Dockerfile.cuda-jni");
+        for (Path dockerfile : dockerfiles) {
+            List<String> stage = finalStage(dockerfile);
+            String name = dockerfile.getFileName().toString();
+            int user = lastIndex(stage, "USER");
+            assertThat(user).as("%s: a USER in the final stage", name).isNotNegative();
+            assertThat(argument(stage.get(user))).as("%s: the last USER, numeric so that runAsNonRoot can check it", name).isEqualTo(IMAGE_USER);
+            assertThat(user).as("%s: USER before ENTRYPOINT", name).isLessThan(lastIndex(stage, "ENTRYPOINT"));
+            assertThat(stage).as("%s creates evalpipe with the documented numbers", name).anyMatch(i -> i.startsWith("RUN ")
+                    && i.contains("groupadd --system --gid 10001 evalpipe") && i.contains("--uid 10001 --gid 10001")
+                    && i.contains("--home-dir /app"));
+
+            // The cache is named, since the home folder is /app and root's; it and the reports are the user's.
+            String cache = stage.stream().filter(i -> i.startsWith("ENV EVALPIPE_CACHE=")).map(i -> i.substring(i.indexOf('=') + 1))
+                    .reduce((a, b) -> b).orElse(null);
+            assertThat(cache).as("%s sets EVALPIPE_CACHE", name).isNotNull();
+            assertThat(ownedFolders(stage)).as("%s: folders given to the user", name)
+                    .contains(cache, argument(lastInstruction(stage, "WORKDIR")) + "/reports");
+        }
+    }
+
+    @Test
+    void shouldMountTheHostsPromptsAndSuitesReadOnlyWhereTheyAreRead() {
+        String workdir = argument(lastInstruction(finalStage(dockerfileOf(services.get("producer"))), "WORKDIR"));
+        ProduceCommand producer = command("producer", ProduceCommand.class);
+        assertThat(mountFor("producer", workdir + "/" + producer.run.prompts)).isEqualTo("./prompts:/app/prompts:ro");
+        ScheduleCommand schedule = command("scheduler", ScheduleCommand.class);
+        Suite suite = SuiteFile.read(ROOT.resolve(schedule.suiteFile));
+        Path suitePrompts = ROOT.toAbsolutePath().normalize().relativize(suite.prompts().toAbsolutePath().normalize());
+        assertThat(mountFor("scheduler", workdir + "/" + schedule.suiteFile)).isEqualTo("./suites:/app/suites:ro");
+        assertThat(mountFor("scheduler", workdir + "/" + suitePrompts)).isEqualTo("./prompts:/app/prompts:ro");
+        services.fields().forEachRemaining(e -> {
+            for (String volume : strings(e.getValue().path("volumes"))) {
+                String target = volume.split(":")[1];
+                if (target.equals("/app/prompts") || target.equals("/app/suites")) {
+                    assertThat(volume).as("%s: the host's own folder, read-only", e.getKey())
+                            .isEqualTo("." + target.substring("/app".length()) + ":" + target + ":ro");
+                }
+            }
+        });
+    }
+
+    @Test
+    void shouldLetTheAggregatorCreateItsStateFolderAsWhicheverUserItRunsAs() {
+        AggregateCommand aggregator = command("aggregator", AggregateCommand.class);
+        String mount = mountFor("aggregator", aggregator.stateDir.toString());
+        assertThat(mount).as("aggregator state on a volume").isNotNull();
+        String target = mount.split(":")[1];
+        // Kafka Streams creates --state-dir and makes it 0750; on the volume's own root, which takes the owner
+        // and mode of the image's folder, that would fail for every UID but one.
+        assertThat(aggregator.stateDir.getParent()).as("the volume holds --state-dir").hasToString(target);
+        assertThat(finalStage(dockerfileOf(services.get("aggregator"))))
+                .as("the image's %s is writable by any UID (1777, as /tmp)", target)
+                .anyMatch(i -> i.startsWith("RUN ") && i.matches(".*install -d -m 1777 " + Pattern.quote(target) + "( .*)?"));
     }
 
     // ---- what it references
@@ -261,6 +347,68 @@ class ComposeFileTest {
     }
 
     // ---- reading the file
+
+    private static Path dockerfileOf(JsonNode service) {
+        JsonNode build = service.path("build");
+        assertThat(build.isMissingNode()).as("a service built here").isFalse();
+        String context = build.isTextual() ? build.asText() : build.path("context").asText(".");
+        String dockerfile = build.isTextual() ? "Dockerfile" : build.path("dockerfile").asText("Dockerfile");
+        return ROOT.resolve(context).resolve(dockerfile);
+    }
+
+    /** The instructions of a Dockerfile's final stage, each on one line: continuations joined, comments left out. */
+    static List<String> finalStage(Path dockerfile) {
+        List<String> instructions = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : fileText(dockerfile).split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                continue;
+            }
+            current.append(trimmed);
+            instructions.add(current.toString().replaceAll("\\s+", " "));
+            current.setLength(0);
+        }
+        int from = lastIndex(instructions, "FROM");
+        assertThat(from).as("%s has a FROM", dockerfile).isNotNegative();
+        return instructions.subList(from, instructions.size());
+    }
+
+    private static int lastIndex(List<String> instructions, String keyword) {
+        for (int i = instructions.size() - 1; i >= 0; i--) {
+            if (instructions.get(i).toUpperCase(java.util.Locale.ROOT).startsWith(keyword + " ")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String lastInstruction(List<String> instructions, String keyword) {
+        int i = lastIndex(instructions, keyword);
+        assertThat(i).as("a %s instruction in %s", keyword, instructions).isNotNegative();
+        return instructions.get(i);
+    }
+
+    private static String argument(String instruction) {
+        return instruction.substring(instruction.indexOf(' ') + 1).strip();
+    }
+
+    /** The folders a RUN's {@code install -d -o 10001 -g 10001 [-m MODE] DIR...} gives to the image's user. */
+    private static Set<String> ownedFolders(List<String> stage) {
+        Set<String> folders = new TreeSet<>();
+        Matcher m = Pattern.compile("install -d -o 10001 -g 10001(?: -m \\d+)?((?: [^ &;|-][^ &;|]*)+)").matcher("");
+        stage.stream().filter(i -> i.startsWith("RUN ")).forEach(i -> {
+            m.reset(i);
+            while (m.find()) {
+                folders.addAll(List.of(m.group(1).strip().split(" ")));
+            }
+        });
+        return folders;
+    }
 
     private static List<Map.Entry<String, JsonNode>> evalctlServices() {
         List<Map.Entry<String, JsonNode>> found = new ArrayList<>();
