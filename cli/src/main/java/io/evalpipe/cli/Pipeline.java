@@ -4,6 +4,7 @@ import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.aggregator.StreamsLifecycle;
 import io.evalpipe.aggregator.report.ReportWriter;
 import io.evalpipe.contracts.Lineage;
+import io.evalpipe.contracts.ShareGroups;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.worker.JobLimits;
@@ -31,7 +32,11 @@ final class Pipeline {
 
     private Pipeline() {}
 
-    /** Creates missing topics, or fails with exit 3 when the cluster cannot be reached. */
+    /**
+     * Creates missing topics, or fails with exit 3 when the cluster cannot be reached. A missing job topic
+     * gets one partition where the cluster has share groups, else {@code jobPartitions} ({@link
+     * TopicSetup#jobPartitions} says why).
+     */
     static void ensureTopics(Properties kafka, Topics topics, String pool, int jobPartitions) {
         Properties props = new Properties();
         props.putAll(kafka);
@@ -39,7 +44,8 @@ final class Pipeline {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) STARTUP.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(props)) {
-            TopicSetup.ensureTopics(admin, topics, pool, jobPartitions, (short) -1);
+            int partitions = pool == null ? 0 : TopicSetup.jobPartitions(ShareGroups.detect(admin), jobPartitions);
+            TopicSetup.ensureTopics(admin, topics, pool, partitions, (short) -1);
         } catch (IllegalStateException | KafkaException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka at " + kafka.get("bootstrap.servers") + " is not usable: " + withRootCause(e), e);
         }

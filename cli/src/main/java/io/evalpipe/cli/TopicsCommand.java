@@ -19,17 +19,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = {"Creates the pipeline's topics, with N job partitions for each pool, then prints every topic's partition count.",
-                "Run it once before the workers start: a pool's job topic caps how many worker slots can work at once, "
-                        + "and every other role would otherwise create it with its own default."})
+        description = {"Creates the pipeline's topics and a job topic for each pool, configures each pool's share group, then prints"
+                + " every topic's partition count.",
+                "Run it once before the workers start. With share groups a job topic has one partition, which every worker of the"
+                        + " pool shares; without them its partitions cap how many worker slots can work at once."})
 final class TopicsCommand implements Callable<Integer> {
     private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--partitions", required = true, paramLabel = "N",
-            description = "Job partitions per pool: at least the sum of --parallel over the pool's workers, or some slots stay idle.")
+    @Option(names = "--partitions", defaultValue = "8", paramLabel = "N",
+            description = "Job partitions per pool on a cluster without share groups: at least the sum of --parallel over the pool's"
+                    + " workers, or some slots stay idle. With share groups a job topic gets one. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--pool", paramLabel = "P", defaultValue = "default",
@@ -65,7 +67,7 @@ final class TopicsCommand implements Callable<Integer> {
         for (String pool : pools) {
             Pipeline.ensureTopics(props, topics, pool, partitions);
         }
-        configureQueues(props, topics, queue);
+        boolean share = configureQueues(props, topics, queue);
         List<String> names = new ArrayList<>(List.of(topics.manifests(), topics.results(), topics.runs(), topics.deadLetters(),
                 topics.attempts()));
         pools.forEach(pool -> names.add(topics.jobs(pool)));
@@ -73,8 +75,13 @@ final class TopicsCommand implements Callable<Integer> {
         for (String name : names) {
             int count = described.get(name).partitions().size();
             System.out.println(name + " " + count);
-            // An existing topic keeps its count: say so rather than let the extra workers sit idle unnoticed.
-            if (pools.stream().map(topics::jobs).anyMatch(name::equals) && count < partitions) {
+            // An existing topic keeps its count: say so rather than let workers sit idle unnoticed.
+            boolean jobTopic = pools.stream().map(topics::jobs).anyMatch(name::equals);
+            if (jobTopic && share && count > 1) {
+                System.err.println("evalctl: " + name + " has " + count + " partitions: with share groups an idle worker can wait while"
+                        + " jobs queue in a busy one's partitions (TopicSetup.jobPartitions says why); delete it while no run is in flight"
+                        + " and run evalctl topics again to get one");
+            } else if (jobTopic && !share && count < partitions) {
                 System.err.println("evalctl: " + name + " already exists with " + count + " partitions, fewer than " + partitions
                         + "; grow it with kafka-topics.sh --alter --topic " + name + " --partitions " + partitions);
             }
@@ -82,19 +89,24 @@ final class TopicsCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Each pool's share group gets its settings, where the cluster has share groups; says which way the workers will go. */
-    private void configureQueues(Properties props, Topics topics, QueueSettings queue) {
+    /**
+     * Each pool's share group gets its settings, where the cluster has share groups; says which way the workers will go.
+     *
+     * @return whether the cluster has share groups
+     */
+    private boolean configureQueues(Properties props, Topics topics, QueueSettings queue) {
         try (Admin admin = Admin.create(props)) {
             ShareGroups.Support support = ShareGroups.detect(admin);
             if (!support.available()) {
                 System.out.println("queue: consumer groups, because " + support.why());
-                return;
+                return false;
             }
             for (String pool : pools) {
                 QueueSettings set = ShareGroups.configure(admin, topics.workerQueue(pool), queue, true);
                 System.out.println("queue: share group " + topics.workerQueue(pool) + ", delivery limit " + set.deliveryLimit()
                         + ", lock " + set.lockDuration().toSeconds() + " s");
             }
+            return true;
         } catch (IllegalStateException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
 import io.evalpipe.contracts.Slo;
+import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.producer.Prompt;
 import io.evalpipe.producer.RunProducer;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +59,14 @@ class PoisonJobIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             Properties kafka = new Properties();
             kafka.put("bootstrap.servers", broker.bootstrapServers());
-            Pipeline.ensureTopics(kafka, topics, "default", 2);
+            if (mode == Worker.Mode.CLASSIC) {
+                // A consumer group on this share-group broker: give it the partitions a cluster without share groups would.
+                try (Admin admin = Admin.create(kafka)) {
+                    TopicSetup.ensureTopics(admin, topics, "default", 2, (short) 1);
+                }
+            } else {
+                Pipeline.ensureTopics(kafka, topics, "default", 2);
+            }
             KafkaStreams aggregator = Pipeline.startAggregator(kafka, topics, "agg-" + UUID.randomUUID(),
                     dir.resolve("state"), dir.resolve("reports"), null, null, 1);
             try {

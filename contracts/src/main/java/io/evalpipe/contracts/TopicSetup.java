@@ -26,7 +26,23 @@ public final class TopicSetup {
     private TopicSetup() {}
 
     /**
-     * @param jobPartitions upper bound on how many worker slots of one pool can work at once
+     * Partitions of a new job topic for a pool: one where the cluster has share groups, else {@code
+     * withoutShareGroups}.
+     *
+     * <p>Why one: every member of the pool's share group is then assigned that partition, and the broker
+     * hands its jobs out one at a time to whichever slot is free. With more, Kafka's share assignor
+     * ({@code SimpleAssignor}) gives each partition to as few members as balance allows, one each while
+     * there are no more members than partitions, so an idle slot waits while jobs queue in the
+     * partitions of a busy one (seen in WorkerIT: two slots, four partitions, one slot idle for a
+     * minute). One share partition handed out 71 jobs/s to 8 workers (BENCHMARKS.md), far more than a
+     * local model takes. Without share groups a pool's partitions cap how many of its slots work at once.
+     */
+    public static int jobPartitions(ShareGroups.Support support, int withoutShareGroups) {
+        return support.available() ? 1 : withoutShareGroups;
+    }
+
+    /**
+     * @param jobPartitions partitions of the pool's job topic, if it is missing; {@link #jobPartitions} says how many
      */
     public static void ensureTopics(Admin admin, Topics topics, String pool, int jobPartitions, short replication) {
         List<NewTopic> wanted = new ArrayList<>();

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * Takes one pool's jobs and publishes one outcome per job, until stopped.
  *
  * <p>On a cluster with share groups (Kafka 4.2 and later, the default) each of its {@code slots} is a
- * member of the pool's share group ({@link ShareSlot}): the broker hands out jobs one at a time to
- * whichever member is free, however many workers and partitions there are, takes back the jobs of a
- * member that dies at once, and counts deliveries, so that a job that ends every worker that takes it
- * is reported rather than run again. Elsewhere it falls back to a consumer group ({@link
+ * member of the pool's share group ({@link ShareSlot}): the broker hands out the jobs of the pool's
+ * one-partition topic one at a time to whichever member is free, however many workers there are,
+ * takes back the jobs of a member that dies at once, and counts deliveries, so that a job that ends
+ * every worker that takes it is reported rather than run again. Elsewhere it falls back to a consumer group ({@link
  * ClassicQueue}), with the same guarantee kept by {@link AttemptLog}. Which mode it runs in, and why,
  * is its first log line.
  *
@@ -146,6 +146,7 @@ public final class Worker implements Runnable, AutoCloseable {
         QueueSettings queue = ShareGroups.configure(admin, topics.workerQueue(pool), settings.queue(), false);
         log.info("Worker {}: share group {}: a job is delivered at most {} times, and held {} s by a worker that stops answering",
                 workerId, topics.workerQueue(pool), queue.deliveryLimit(), queue.lockDuration().toSeconds());
+        warnIfPartitioned(admin);
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i <= settings.slots(); i++) {
             String name = workerId + "-slot" + i;
@@ -163,6 +164,26 @@ public final class Worker implements Runnable, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * A share group hands a partition's jobs to whichever of its members are assigned it, and with more
+     * than one partition that is not all of them: see {@link io.evalpipe.contracts.TopicSetup#jobPartitions}.
+     */
+    private void warnIfPartitioned(Admin admin) {
+        String jobs = topics.jobs(pool);
+        try {
+            int count = admin.describeTopics(List.of(jobs)).allTopicNames().get(30, TimeUnit.SECONDS).get(jobs).partitions().size();
+            if (count > 1) {
+                log.warn("Worker {}: {} has {} partitions: in a share group each partition goes to only some of the pool's slots,"
+                        + " so a slot can idle while jobs wait in a busy one's partitions; a job topic for share groups needs 1"
+                        + " (delete it while no run is in flight and run evalctl topics)", workerId, jobs, count);
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("Could not describe {} ({})", jobs, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

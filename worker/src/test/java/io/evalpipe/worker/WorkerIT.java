@@ -80,7 +80,8 @@ class WorkerIT {
     void createTopics() {
         topics = new Topics("t-" + UUID.randomUUID());
         try (Admin admin = Admin.create(kafka())) {
-            TopicSetup.ensureTopics(admin, topics, "cpu", 4, (short) 1);
+            // The production layout: one job partition on this broker, which has share groups.
+            TopicSetup.ensureTopics(admin, topics, "cpu", TopicSetup.jobPartitions(ShareGroups.detect(admin), 4), (short) 1);
         }
     }
 
@@ -222,6 +223,41 @@ class WorkerIT {
         awaitResults(5);
         assertThat(engine.maxRunning()).isEqualTo(2);
         awaitAllAcknowledged(mode, 5);
+    }
+
+    @Test
+    void shouldRunEveryOtherJobWhileOneSlotIsBusyWithASlowOne() {
+        // Seen with four partitions: the share assignor gave two to each slot, and jobs queued behind the slow one.
+        java.util.concurrent.CountDownLatch slowDone = new java.util.concurrent.CountDownLatch(1);
+        FakeEngine engine = new FakeEngine(r -> {
+            if (r.messages().get(0).content().equals("question p0")) {
+                try {
+                    slowDone.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return FakeEngine.completion("{\"ok\": true}", FinishReason.STOP);
+        });
+        startWorker(engine, 2, Worker.Mode.SHARE);
+        sendJobs("run-s", 1);
+        await().atMost(WAIT).until(() -> engine.running() == 1);
+        List<byte[]> others = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            others.add(Json.encode(job("run-s", "p" + i, GenerationParams.NONE)));
+        }
+        sendRaw(others);
+
+        List<EvalResult> results = new ArrayList<>();
+        try (TopicReader reader = TopicReader.fromBeginning(kafka(), topics.results())) {
+            await().atMost(WAIT).pollInSameThread().until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> results.add(Messages.RESULT.deserializer().deserialize(null, r.value())));
+                return results.size() >= 7;
+            });
+        }
+        assertThat(results).extracting(EvalResult::promptId).containsExactlyInAnyOrder("p1", "p2", "p3", "p4", "p5", "p6", "p7");
+        assertThat(engine.running()).as("the slow job is still running").isEqualTo(1);
+        slowDone.countDown();
     }
 
     @Test
