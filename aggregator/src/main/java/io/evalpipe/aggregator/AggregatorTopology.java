@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   {prefix}.manifests ─┐
  *                       ├─ merge ─ RunCollector ──(RunSummary)──▶ {prefix}.reports
- *   {prefix}.results  ──┘        │  run-progress store:  runId → RunProgress (counts; kept after the report)
+ *   {prefix}.results  ──┘        │  run-progress store:  runId → RunProgress (counts, and the summary once reported; kept)
  *                                │  run-manifests store: runId → RunManifest (until the report)
  *                                │  run-deadlines store: runId → when to report it partial (open runs only)
  *                                │  run-results store:   runId/promptId → latest result, as received (until the report)
- *                                └─ ReportSink writes REPORTS/&lt;run-id&gt;/
+ *                                └─ ReportSink writes REPORTS/&lt;run-id&gt;/, and notes results that come after it
  * </pre>
  *
  * Keeping results keyed by run and prompt makes a repeated result (a job redone after a crash)

@@ -1,5 +1,6 @@
 package io.evalpipe.aggregator;
 
+import io.evalpipe.aggregator.report.LateResult;
 import io.evalpipe.aggregator.report.RunReport;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.Json;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collects each run's latest result per prompt and writes the report once every prompt of the
- * manifest has one, or once the run's deadline passes.
+ * manifest has one, or once the run's deadline passes. A result after that is noted beside the
+ * report ({@link #noteLate}).
  *
  * <p>A result costs two small reads and two writes whatever the size of its run: its own key in
  * the results store (to tell a first result from a repeat) and the run's {@link RunProgress}. The
@@ -72,7 +74,11 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         RunProgress run = progress.get(runId);
         run = run == null ? RunProgress.EMPTY : run;
         if (run.reported()) {
-            log.debug("Ignoring a late {} for run {}, already reported", event.manifest() != null ? "manifest" : "result", runId);
+            if (event.result() != null) {
+                noteLate(runId, run, event.result(), record.timestamp());
+            } else {
+                log.debug("Ignoring a manifest for run {}, already reported", runId);
+            }
             return;
         }
         if (event.manifest() != null) {
@@ -163,7 +169,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         RunReport report = collected.report();
         RunSummary summary = sink.write(report);
         // Only the small progress record stays, so that a late result is recognised and ignored.
-        progress.put(runId, run.asReported());
+        progress.put(runId, run.asReported(summary));
         deadlines.delete(runId);
         // Every result of the run goes, also one for a prompt the manifest does not name.
         collected.storedPromptIds().forEach(promptId -> results.delete(resultKey(runId, promptId)));
@@ -171,6 +177,43 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         log.info("Run {} reported: {}/{} passed, {} missing -> {}", runId, summary.passed(), summary.n(),
                 summary.missing().size(), summary.reportDir());
         context.forward(new Record<>(runId, summary, Instant.now().toEpochMilli()));
+    }
+
+    /**
+     * A result after the run's report changes no figure, but it is not dropped unseen: the report folder
+     * lists it and its summary counts it ({@code retried} for a duplicate), and the summary is
+     * announced again, so that a result that came twice never reads as {@code retried = 0}.
+     */
+    private void noteLate(String runId, RunProgress run, ReceivedResult result, long timestampMs) {
+        RunSummary reported = run.summary();
+        if (reported == null) {
+            log.info("A result for prompt {} of run {} arrived after its report, which an earlier version wrote: not noted",
+                    result.promptId(), runId);
+            return;
+        }
+        EvalResult decoded = null;
+        try {
+            decoded = Json.decode(result.json(), EvalResult.class);
+        } catch (MessageFormatException e) {
+            log.warn("A late result of prompt {} of run {} cannot be read: {}", result.promptId(), runId, e.getMessage());
+        }
+        // A prompt the report counts as missing has had no result, unless one already came late.
+        boolean firstForMissing = reported.missing().contains(result.promptId()) && run.late().listed().stream()
+                .noneMatch(l -> l.promptId().equals(result.promptId()));
+        LateResult late = new LateResult(Instant.ofEpochMilli(timestampMs), result.promptId(),
+                decoded == null ? null : decoded.workerId(),
+                decoded == null || decoded.status() == null ? null : decoded.status().wireName(),
+                firstForMissing ? LateResult.Kind.AFTER_REPORT : LateResult.Kind.DUPLICATE);
+        RunProgress next = run.withLate(late);
+        RunSummary announced;
+        try {
+            announced = sink.amend(reported, next.retried(), next.late());
+        } catch (java.io.UncheckedIOException e) {
+            log.error("Run {}: {}; the summary on the runs topic still counts it", runId, e.getMessage());
+            announced = reported.withLate(next.retried(), next.late().afterReport());
+        }
+        progress.put(runId, next.announcing(announced));
+        context.forward(new Record<>(runId, announced, timestampMs));
     }
 
     private static String resultKey(String runId, String promptId) {

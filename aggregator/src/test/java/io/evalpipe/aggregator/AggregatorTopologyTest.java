@@ -6,7 +6,7 @@ import static io.evalpipe.aggregator.report.Fixtures.pass;
 import static io.evalpipe.aggregator.report.Fixtures.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.aggregator.report.LateResults;
 import io.evalpipe.aggregator.report.RunReport;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
@@ -46,10 +46,18 @@ class AggregatorTopologyTest {
     private TestOutputTopic<String, RunSummary> summaries;
 
     private void start(String onlyRunId) {
-        ReportWriter writer = new ReportWriter();
-        ReportSink sink = report -> {
-            written.add(report);
-            return writer.write(report, reports);
+        ReportSink files = ReportSink.files(reports);
+        ReportSink sink = new ReportSink() {
+            @Override
+            public RunSummary write(RunReport report) {
+                written.add(report);
+                return files.write(report);
+            }
+
+            @Override
+            public RunSummary amend(RunSummary reported, int retried, LateResults late) {
+                return files.amend(reported, retried, late);
+            }
         };
         Properties props = AggregatorTopology.streamsConfig(new Properties(), "aggregator-test", state, 1);
         props.put("bootstrap.servers", "unused:9092");
@@ -129,10 +137,56 @@ class AggregatorTopologyTest {
         assertThat(out.get(0).missing()).containsExactly("a", "c");
         assertThat(out.get(0).n()).isEqualTo(1);
 
-        // A straggler after the report changes nothing, and is not reported again.
+        // A straggler after the report changes no figure; the report notes it, and its summary is announced again.
         send(pass("run1", "a", 100));
         driver.advanceWallClockTime(Duration.ofSeconds(5));
-        assertThat(summaries.isEmpty()).isTrue();
+        List<RunSummary> again = summaries.readValuesToList();
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0)).isEqualTo(out.get(0).withLate(0, 1));
+        assertThat(written).hasSize(1);
+    }
+
+    @Test
+    void shouldCountADuplicateThatArrivesAfterTheReportAsRetried() throws Exception {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b"));
+        send(pass("run1", "a", 100));
+        send(fail("run1", "b", FailureReason.INVALID_JSON));
+        RunSummary reported = summaries.readValuesToList().get(0);
+        assertThat(reported.retried()).isZero();
+        Path dir = Path.of(reported.reportDir());
+        String csvBefore = Files.readString(dir.resolve("results.csv"));
+
+        // A worker that lost its lock finishes prompt b again, after the report was written.
+        send(pass("run1", "b", 90));
+
+        List<RunSummary> again = summaries.readValuesToList();
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).retried()).isEqualTo(1);
+        assertThat(again.get(0).late()).isZero();
+        assertThat(again.get(0).passed()).as("figures stay as reported").isEqualTo(1);
+        assertThat(again.get(0)).isEqualTo(reported.withLate(1, 0));
+        var summaryJson = io.evalpipe.contracts.Json.WIRE.readTree(dir.resolve("summary.json").toFile());
+        assertThat(summaryJson.get("retried").asInt()).isEqualTo(1);
+        assertThat(summaryJson.get("passed").asInt()).isEqualTo(1);
+        assertThat(summaryJson.path("late_results").get("duplicates").asInt()).isEqualTo(1);
+        assertThat(summaryJson.path("late_results").get("after_report").asInt()).isZero();
+        assertThat(Files.readString(dir.resolve("results.csv"))).isEqualTo(csvBefore);
+        List<String> late = Files.readAllLines(dir.resolve("late-results.csv"));
+        assertThat(late).hasSize(2);
+        assertThat(late.get(1)).contains(",b,duplicate,pass,");
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("## Results after this report")
+                .contains("1 repeated a prompt that already had a result (retried is now 1)");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<h2>Results after this report</h2>").endsWith("</body></html>\n");
+
+        // A second late result rewrites the section rather than adding another.
+        send(pass("run1", "a", 80));
+        assertThat(summaries.readValuesToList()).extracting(RunSummary::retried).containsExactly(2);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md.split("## Results after this report", -1)).hasSize(2);
+        assertThat(md).contains("retried is now 2");
+        assertThat(Files.readAllLines(dir.resolve("late-results.csv"))).hasSize(3);
+        assertThat(written).as("the report itself is not written again").hasSize(1);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.evalpipe.cli;
 
 import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.ReportSink;
 import io.evalpipe.aggregator.StreamsLifecycle;
-import io.evalpipe.aggregator.report.ReportWriter;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.ShareGroups;
 import io.evalpipe.contracts.TopicSetup;
@@ -73,9 +73,7 @@ final class Pipeline {
     /** As above, telling {@code lifecycle} when the aggregator runs and when it stops. */
     static KafkaStreams startAggregator(Properties kafka, Topics topics, String applicationId, Path stateDir, Path reports,
                                        Duration deadline, String onlyRunId, int threads, StreamsLifecycle lifecycle) {
-        ReportWriter writer = new ReportWriter();
-        var topology = AggregatorTopology.buildTopology(topics, deadline, Duration.ofSeconds(1),
-                report -> writer.write(report, reports), onlyRunId);
+        var topology = AggregatorTopology.buildTopology(topics, deadline, Duration.ofSeconds(1), ReportSink.files(reports), onlyRunId);
         KafkaStreams streams = new KafkaStreams(topology, AggregatorTopology.streamsConfig(kafka, applicationId, stateDir, threads));
         streams.setUncaughtExceptionHandler(e -> {
             // A report that cannot be written (disk full, permissions) is not worth retrying blindly.

@@ -13,6 +13,13 @@ import java.util.List;
  * @param suite      the suite the run belongs to, so a scheduler can find the suite's runs
  * @param modelFile  the model's file name (or server model name), to tell runs apart in listings
  * @param createdAt  when the run was enqueued
+ * @param retried    results that repeated a prompt which already had one: jobs a worker redid (a
+ *                   crash, a lost lock), before or after the report; they replace the earlier result
+ *                   before it and change no figure after it
+ * @param late       first results of prompts the report counted as missing, which arrived after it
+ *                   (a deadline report); they change no figure either
+ *
+ * <p>Published again, with the same figures, whenever a result of the run arrives after its report.
  */
 public record RunSummary(
         int schemaVersion,
@@ -29,9 +36,17 @@ public record RunSummary(
         String suite,
         String pool,
         String modelFile,
-        Instant createdAt) {
+        Instant createdAt,
+        int retried,
+        int late) {
 
     public RunSummary {
         missing = List.copyOf(missing);
+    }
+
+    /** This summary with the counts of results that arrived after the report. */
+    public RunSummary withLate(int retried, int late) {
+        return new RunSummary(schemaVersion, runId, expected, n, passed, passRate, complete, missing, e2eP50Ms, e2eP95Ms, reportDir,
+                suite, pool, modelFile, createdAt, retried, late);
     }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Writes a run's report folder, {@code <reportsRoot>/<run id>/}, holding {@value #RESULTS_CSV},
  * {@value #REPORT_MD}, {@value #REPORT_HTML}, {@value #SUMMARY_JSON} and, when some result did not
  * pass or was slow, {@value Snapshots#DIR}{@code /<prompt id>.json}; and returns the summary to
- * announce.
+ * announce. Results that arrive after that are recorded by {@link #amend}.
  *
  * <p>Each file is written to a temporary file beside it, then moved over the final name, so a
  * reader never sees half a file, and a report written again (a late result, a restarted
@@ -81,7 +81,33 @@ public final class ReportWriter {
                 report.manifest().suite(),
                 report.manifest().pool(),
                 report.manifest().model() == null ? null : report.manifest().model().fileName(),
-                report.manifest().createdAt());
+                report.manifest().createdAt(),
+                report.retried(),
+                0);
+    }
+
+    /**
+     * Records in a run's report folder the results that arrived after its report ({@link LateReport}),
+     * and returns the summary to announce again: the same figures, the new counts. Writing the same
+     * state twice changes nothing.
+     *
+     * @param retried every repeated result of the run, before and after the report
+     * @throws UncheckedIOException when the folder cannot be written, or no longer belongs to the run
+     */
+    public RunSummary amend(RunSummary reported, int retried, LateResults late) {
+        Path dir = Path.of(reported.reportDir());
+        try {
+            Path owner = dir.resolve(OWNER);
+            if (!Files.exists(owner) || !Files.readString(owner, java.nio.charset.StandardCharsets.UTF_8).equals(reported.runId())) {
+                throw new IOException("the folder no longer holds the report of run " + reported.runId());
+            }
+            LateReport.write(dir, retried, late);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record late results of run " + reported.runId() + " in " + dir + ": " + e.getMessage(), e);
+        }
+        log.info("Run {}: {} result(s) after its report ({} duplicate(s), {} for prompts it counts as missing), noted in {}",
+                reported.runId(), late.count(), late.duplicates(), late.afterReport(), dir);
+        return reported.withLate(retried, late.afterReport());
     }
 
     /** In each report folder: the raw id of the run the folder belongs to, written before anything else. */

@@ -2,6 +2,7 @@ package io.evalpipe.aggregator.report;
 
 import static io.evalpipe.aggregator.report.Fixtures.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -329,6 +330,51 @@ class ReportWriterTest {
         RunSummary t = new ReportWriter().write(Fixtures.report(Fixtures.manifest("taken", "p1"), Fixtures.pass("taken", "p1", 1.0)), root);
         assertThat(Path.of(t.reportDir()).getFileName().toString()).isEqualTo("taken-" + ReportWriter.shortHash("taken"));
         assertThat(root.resolve("taken").resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void shouldNoteLateResultsBesideTheReportTheSameWayWhenWrittenTwice() throws IOException {
+        Path dir = root.resolve(RUN);
+        String csv = Files.readString(dir.resolve("results.csv"));
+        LateResults late = LateResults.NONE
+                .with(new LateResult(java.time.Instant.parse("2026-12-01T10:00:00Z"), "p1", "w2", "pass", LateResult.Kind.DUPLICATE))
+                .with(new LateResult(java.time.Instant.parse("2026-12-01T10:00:01Z"), "p6", "w3", "fail", LateResult.Kind.AFTER_REPORT));
+
+        RunSummary once = new ReportWriter().amend(summary, 1, late);
+        Map<String, String> first = contents(dir);
+        RunSummary twice = new ReportWriter().amend(summary, 1, late);
+
+        assertThat(twice).isEqualTo(once).isEqualTo(summary.withLate(1, 1));
+        assertThat(contents(dir)).as("the same state written again changes nothing").isEqualTo(first);
+        assertThat(first.get("late-results.csv")).isEqualTo("received_at,prompt_id,kind,status,worker_id\r\n"
+                + "2026-12-01T10:00:00Z,p1,duplicate,pass,w2\r\n2026-12-01T10:00:01Z,p6,after_report,fail,w3\r\n");
+        assertThat(first.get("results.csv")).isEqualTo(csv);
+        JsonNode json = summaryJson();
+        assertThat(json.get("retried").asInt()).isEqualTo(1);
+        assertThat(json.get("n").asInt()).as("figures as reported").isEqualTo(summary.n());
+        assertThat(json.path("late_results").get("duplicates").asInt()).isEqualTo(1);
+        assertThat(json.path("late_results").get("after_report").asInt()).isEqualTo(1);
+        assertThat(first.get("report.md")).contains("2 result(s) arrived after this report was written: 1 repeated a prompt");
+    }
+
+    @Test
+    void shouldRefuseToNoteLateResultsInAFolderThatNoLongerHoldsTheRun() throws IOException {
+        Files.writeString(root.resolve(RUN).resolve(".run-id"), "someone-else");
+        LateResults late = LateResults.NONE.with(new LateResult(java.time.Instant.EPOCH, "p1", "w", "pass", LateResult.Kind.DUPLICATE));
+
+        assertThatThrownBy(() -> new ReportWriter().amend(summary, 1, late)).isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("no longer holds the report of run " + RUN);
+        assertThat(root.resolve(RUN).resolve("late-results.csv")).doesNotExist();
+    }
+
+    private static Map<String, String> contents(Path dir) throws IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.put(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        return out;
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.evalpipe.cli.bench;
 
 import io.evalpipe.aggregator.AggregatorTopology;
+import io.evalpipe.aggregator.ReportSink;
 import io.evalpipe.aggregator.StreamsLifecycle;
-import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.aggregator.report.LateResults;
 import io.evalpipe.aggregator.report.RunReport;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.cli.CliException;
@@ -11,6 +12,7 @@ import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.Messages;
+import io.evalpipe.contracts.RunSummary;
 import io.evalpipe.contracts.TopicSetup;
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.contracts.ShareGroups;
@@ -110,13 +112,21 @@ final class BenchPipeline implements AutoCloseable {
     /** The real aggregator, returning once it is RUNNING; every report goes through {@link #awaitReport}. */
     /** @param threads 1 as `evalctl run` wires it, {@link AggregatorTopology#threadsForCores()} as `evalctl aggregate` does */
     KafkaStreams startAggregator(String applicationId, int threads) {
-        ReportWriter writer = new ReportWriter();
-        var topology = AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), report -> {
-            long start = System.nanoTime();
-            var summary = writer.write(report, reportsDir);
-            reportWritingNanos.addAndGet(System.nanoTime() - start);
-            reportFuture(report.manifest().runId()).complete(new Reported(System.nanoTime(), report));
-            return summary;
+        ReportSink files = ReportSink.files(reportsDir);
+        var topology = AggregatorTopology.buildTopology(TOPICS, null, Duration.ofSeconds(1), new ReportSink() {
+            @Override
+            public RunSummary write(RunReport report) {
+                long start = System.nanoTime();
+                var summary = files.write(report);
+                reportWritingNanos.addAndGet(System.nanoTime() - start);
+                reportFuture(report.manifest().runId()).complete(new Reported(System.nanoTime(), report));
+                return summary;
+            }
+
+            @Override
+            public RunSummary amend(RunSummary reported, int retried, LateResults late) {
+                return files.amend(reported, retried, late);
+            }
         }, null);
         return startStreams(topology, applicationId, threads);
     }

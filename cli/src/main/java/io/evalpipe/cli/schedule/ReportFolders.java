@@ -72,7 +72,9 @@ public final class ReportFolders {
                 text(s.get("suite")),
                 text(s.get("pool")),
                 text(s.path("model").get("file_name")),
-                instant(s.get("created_at")));
+                instant(s.get("created_at")),
+                s.path("retried").asInt(0),
+                s.path("late_results").path("after_report").asInt(0));
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -13,16 +13,16 @@ class RunsTableTest {
 
     static RunSummary run(String id, int passed, Double p95) {
         return new RunSummary(1, id, 20, 20, passed, passed / 20.0, true, List.of(), p95 == null ? null : p95 / 2, p95,
-                "/r/" + id, "nightly", "cpu", "model.gguf", Instant.parse("2026-11-23T02:00:00Z"));
+                "/r/" + id, "nightly", "cpu", "model.gguf", Instant.parse("2026-11-23T02:00:00Z"), 0, 0);
     }
 
     @Test
     void shouldListRunsOldestFirstAndStarEachSuitesBaseline() {
         RunSummary older = run("nightly-1", 18, 1234.4);
         RunSummary newer = new RunSummary(1, "nightly-2", 20, 17, 15, 15 / 17.0, false, List.of("a", "b", "c"), null, null,
-                "/r/2", "nightly", "cpu", "model.gguf", Instant.parse("2026-11-24T02:00:03Z"));
+                "/r/2", "nightly", "cpu", "model.gguf", Instant.parse("2026-11-24T02:00:03Z"), 0, 0);
         RunSummary other = new RunSummary(1, "adhoc-1", 4, 4, 4, 1.0, true, List.of(), 10.0, 20.0, "/r/3", "adhoc", "gpu", null,
-                Instant.parse("2026-11-23T01:00:00Z"));
+                Instant.parse("2026-11-23T01:00:00Z"), 0, 0);
         RunHistory history = new RunHistory(Map.of("nightly-2", newer, "nightly-1", older, "adhoc-1", other),
                 Map.of("nightly", new Approval(1, "nightly", "nightly-1", "ana", Instant.parse("2026-11-23T09:00:00Z"))));
 
