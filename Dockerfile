@@ -6,6 +6,7 @@ COPY contracts/pom.xml contracts/
 COPY broker/pom.xml broker/
 COPY producer/pom.xml producer/
 COPY worker/pom.xml worker/
+COPY report/pom.xml report/
 COPY aggregator/pom.xml aggregator/
 COPY cli/pom.xml cli/
 COPY . .

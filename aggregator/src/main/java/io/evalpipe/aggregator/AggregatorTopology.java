@@ -41,10 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AggregatorTopology {
     private static final Logger log = LoggerFactory.getLogger(AggregatorTopology.class);
-    static final String PROGRESS_STORE = "run-progress";
-    static final String MANIFESTS_STORE = "run-manifests";
-    static final String DEADLINES_STORE = "run-deadlines";
-    static final String RESULTS_STORE = "run-results";
 
     private AggregatorTopology() {}
 
@@ -58,10 +54,10 @@ public final class AggregatorTopology {
     public static Topology buildTopology(Topics topics, Duration defaultDeadline, Duration checkEvery, ReportSink sink,
                                          String onlyRunId) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(store(PROGRESS_STORE, new JsonSerde<>(RunProgress.class)));
-        builder.addStateStore(store(MANIFESTS_STORE, Messages.MANIFEST));
-        builder.addStateStore(store(DEADLINES_STORE, Serdes.Long()));
-        builder.addStateStore(store(RESULTS_STORE, Serdes.ByteArray()));
+        builder.addStateStore(store(RunCollector.PROGRESS_STORE, new JsonSerde<>(RunProgress.class)));
+        builder.addStateStore(store(RunCollector.MANIFESTS_STORE, Messages.MANIFEST));
+        builder.addStateStore(store(RunCollector.DEADLINES_STORE, Serdes.Long()));
+        builder.addStateStore(store(RunCollector.RESULTS_STORE, Serdes.ByteArray()));
 
         var manifests = builder.stream(topics.manifests(), Consumed.with(Serdes.String(), Messages.MANIFEST))
                 .mapValues(RunEvent::of);
@@ -69,8 +65,8 @@ public final class AggregatorTopology {
                 .flatMapValues(AggregatorTopology::received);
         manifests.merge(results)
                 .filter((runId, event) -> onlyRunId == null || onlyRunId.equals(runId))
-                .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), PROGRESS_STORE, MANIFESTS_STORE,
-                        DEADLINES_STORE, RESULTS_STORE)
+                .process(() -> new RunCollector(defaultDeadline, checkEvery, sink), RunCollector.PROGRESS_STORE,
+                        RunCollector.MANIFESTS_STORE, RunCollector.DEADLINES_STORE, RunCollector.RESULTS_STORE)
                 .to(topics.runs(), Produced.with(Serdes.String(), Messages.SUMMARY));
         return builder.build();
     }

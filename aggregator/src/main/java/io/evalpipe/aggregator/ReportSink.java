@@ -1,8 +1,8 @@
 package io.evalpipe.aggregator;
 
-import io.evalpipe.aggregator.report.LateResults;
-import io.evalpipe.aggregator.report.ReportWriter;
-import io.evalpipe.aggregator.report.RunReport;
+import io.evalpipe.report.LateResults;
+import io.evalpipe.report.ReportWriter;
+import io.evalpipe.report.RunReport;
 import io.evalpipe.contracts.RunSummary;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package io.evalpipe.aggregator;
 
-import io.evalpipe.aggregator.report.LateResult;
-import io.evalpipe.aggregator.report.RunReport;
+import io.evalpipe.report.LateResult;
+import io.evalpipe.report.RunReport;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.MessageFormatException;
@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCollector implements Processor<String, RunEvent, String, RunSummary> {
     private static final Logger log = LoggerFactory.getLogger(RunCollector.class);
+    /** The stores this processor reads and writes; the topology creates them under these names. */
+    static final String PROGRESS_STORE = "run-progress";
+    static final String MANIFESTS_STORE = "run-manifests";
+    static final String DEADLINES_STORE = "run-deadlines";
+    static final String RESULTS_STORE = "run-results";
 
     private final Duration defaultDeadline;
     private final Duration checkEvery;
@@ -57,10 +62,10 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
     @Override
     public void init(ProcessorContext<String, RunSummary> context) {
         this.context = context;
-        this.progress = context.getStateStore(AggregatorTopology.PROGRESS_STORE);
-        this.manifests = context.getStateStore(AggregatorTopology.MANIFESTS_STORE);
-        this.deadlines = context.getStateStore(AggregatorTopology.DEADLINES_STORE);
-        this.results = context.getStateStore(AggregatorTopology.RESULTS_STORE);
+        this.progress = context.getStateStore(PROGRESS_STORE);
+        this.manifests = context.getStateStore(MANIFESTS_STORE);
+        this.deadlines = context.getStateStore(DEADLINES_STORE);
+        this.results = context.getStateStore(RESULTS_STORE);
         context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::reportOverdueRuns);
     }
 
@@ -100,7 +105,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         if (run.mayBeComplete()) {
             Collected c = collect(runId, run);
             if (c.report().complete()) {
-                emit(runId, run, c);
+                emit(runId, run, c, record.timestamp());
             }
         }
     }
@@ -124,7 +129,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
             Collected c = collect(runId, run);
             log.warn("Run {} passed its deadline with {} of {} prompts missing; reporting what arrived",
                     runId, c.report().missing().size(), run.expected());
-            emit(runId, run, c);
+            emit(runId, run, c, nowMs);
         }
     }
 
@@ -165,10 +170,11 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         return new Collected(new RunReport(manifest, ordered, missing, missing.isEmpty(), run.retried()), stored);
     }
 
-    private void emit(String runId, RunProgress run, Collected collected) {
+    /** @param timestampMs the summary's record time: the last result's, or the punctuation's (the test driver controls both) */
+    private void emit(String runId, RunProgress run, Collected collected, long timestampMs) {
         RunReport report = collected.report();
         RunSummary summary = sink.write(report);
-        // Only the small progress record stays, so that a late result is recognised and ignored.
+        // Only the small progress record and the summary stay, so that a late result is recognised and noted.
         progress.put(runId, run.asReported(summary));
         deadlines.delete(runId);
         // Every result of the run goes, also one for a prompt the manifest does not name.
@@ -176,7 +182,7 @@ final class RunCollector implements Processor<String, RunEvent, String, RunSumma
         manifests.delete(runId);
         log.info("Run {} reported: {}/{} passed, {} missing -> {}", runId, summary.passed(), summary.n(),
                 summary.missing().size(), summary.reportDir());
-        context.forward(new Record<>(runId, summary, Instant.now().toEpochMilli()));
+        context.forward(new Record<>(runId, summary, timestampMs));
     }
 
     /**

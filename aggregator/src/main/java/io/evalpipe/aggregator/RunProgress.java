@@ -1,7 +1,7 @@
 package io.evalpipe.aggregator;
 
-import io.evalpipe.aggregator.report.LateResult;
-import io.evalpipe.aggregator.report.LateResults;
+import io.evalpipe.report.LateResult;
+import io.evalpipe.report.LateResults;
 import io.evalpipe.contracts.RunSummary;
 
 /**

@@ -1,13 +1,13 @@
 package io.evalpipe.aggregator;
 
-import static io.evalpipe.aggregator.report.Fixtures.CREATED_AT;
-import static io.evalpipe.aggregator.report.Fixtures.manifest;
-import static io.evalpipe.aggregator.report.Fixtures.pass;
-import static io.evalpipe.aggregator.report.Fixtures.fail;
+import static io.evalpipe.report.Fixtures.CREATED_AT;
+import static io.evalpipe.report.Fixtures.manifest;
+import static io.evalpipe.report.Fixtures.pass;
+import static io.evalpipe.report.Fixtures.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.evalpipe.aggregator.report.LateResults;
-import io.evalpipe.aggregator.report.RunReport;
+import io.evalpipe.report.LateResults;
+import io.evalpipe.report.RunReport;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.Messages;
@@ -88,10 +88,13 @@ class AggregatorTopologyTest {
         send(pass("run1", "b", 200));
         assertThat(summaries.isEmpty()).isTrue();
 
-        send(fail("run1", "c", FailureReason.SCHEMA_VIOLATION, "/score: maximum: too big"));
+        java.time.Instant last = CREATED_AT.plusSeconds(7);
+        results.pipeInput("run1", fail("run1", "c", FailureReason.SCHEMA_VIOLATION, "/score: maximum: too big"), last);
 
-        List<RunSummary> out = summaries.readValuesToList();
-        assertThat(out).hasSize(1);
+        var records = summaries.readRecordsToList();
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).timestamp()).as("stamped with the last result's time").isEqualTo(last.toEpochMilli());
+        List<RunSummary> out = records.stream().map(r -> r.value()).toList();
         assertThat(out.get(0).runId()).isEqualTo("run1");
         assertThat(out.get(0).n()).isEqualTo(3);
         assertThat(out.get(0).passed()).isEqualTo(2);
@@ -131,8 +134,10 @@ class AggregatorTopologyTest {
         assertThat(summaries.isEmpty()).isTrue();
 
         driver.advanceWallClockTime(Duration.ofSeconds(2));
-        List<RunSummary> out = summaries.readValuesToList();
-        assertThat(out).hasSize(1);
+        var records = summaries.readRecordsToList();
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).timestamp()).as("stamped with the punctuation's time").isEqualTo(CREATED_AT.plusSeconds(61).toEpochMilli());
+        List<RunSummary> out = records.stream().map(r -> r.value()).toList();
         assertThat(out.get(0).complete()).isFalse();
         assertThat(out.get(0).missing()).containsExactly("a", "c");
         assertThat(out.get(0).n()).isEqualTo(1);

@@ -1,6 +1,6 @@
 package io.evalpipe.aggregator;
 
-import static io.evalpipe.aggregator.report.Fixtures.pass;
+import static io.evalpipe.report.Fixtures.pass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,12 +1,13 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.cli.schedule.ScheduleInputException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
- * A command that threw: a {@link CliException} ends with its one line and exit code; anything else with one line and
- * exit 3. A stack trace only on request: it is for whoever debugs evalctl, and buries the line for everyone else.
+ * A command that threw: a {@link CliException} ends with its one line and exit code, a {@link ScheduleInputException}
+ * with its line and exit 2; anything else with one line and exit 3. A stack trace only on request: it is for whoever debugs evalctl, and buries the line for everyone else.
  */
 final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
     static final String TRACE_HINT = "(run with EVALPIPE_LOG_LEVEL=DEBUG for the stack trace)";
@@ -29,6 +30,11 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
             err.println("evalctl: " + ControlChars.escape(ce.getMessage()));
             err.flush();
             return ce.exitCode();
+        }
+        if (e instanceof ScheduleInputException se) {
+            err.println("evalctl: " + ControlChars.escape(se.getMessage()));
+            err.flush();
+            return ExitCode.USAGE;
         }
         String summary = "evalctl: unexpected error: " + ControlChars.escape(e.toString());
         if (!stackTraces) {

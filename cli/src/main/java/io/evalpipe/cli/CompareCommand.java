@@ -1,11 +1,11 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.aggregator.compare.CompareMarkdown;
-import io.evalpipe.aggregator.compare.CompareOutput;
-import io.evalpipe.aggregator.compare.Comparison;
-import io.evalpipe.aggregator.compare.ReportFolder;
-import io.evalpipe.aggregator.compare.Thresholds;
-import io.evalpipe.aggregator.compare.UnreadableReportException;
+import io.evalpipe.report.compare.CompareMarkdown;
+import io.evalpipe.report.compare.CompareOutput;
+import io.evalpipe.report.compare.Comparison;
+import io.evalpipe.report.compare.ReportFolder;
+import io.evalpipe.report.compare.Thresholds;
+import io.evalpipe.report.compare.UnreadableReportException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.evalpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.evalpipe.aggregator.compare.ReportFolder;
-import io.evalpipe.aggregator.compare.UnreadableReportException;
+import io.evalpipe.report.compare.ReportFolder;
+import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.RunSummary;

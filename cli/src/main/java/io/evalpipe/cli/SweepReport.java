@@ -1,10 +1,10 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.aggregator.compare.Interval;
-import io.evalpipe.aggregator.compare.ReportFolder;
-import io.evalpipe.aggregator.report.Escape;
-import io.evalpipe.aggregator.report.LatencyStats;
-import io.evalpipe.aggregator.report.Percentiles;
+import io.evalpipe.report.compare.Interval;
+import io.evalpipe.report.compare.ReportFolder;
+import io.evalpipe.report.Escape;
+import io.evalpipe.report.LatencyStats;
+import io.evalpipe.report.Percentiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

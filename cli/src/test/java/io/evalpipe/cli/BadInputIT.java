@@ -2,7 +2,7 @@ package io.evalpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.evalpipe.broker.EmbeddedKafkaBroker;
+import io.evalpipe.broker.BrokerExtension;
 import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Job;
@@ -27,31 +27,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input stops at the door with one clear line, the right exit code, and nothing enqueued or consumed. */
 class BadInputIT {
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
 
     @TempDir
     Path dir;
     private String prefix;
     private Topics topics;
     private final StringWriter err = new StringWriter();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @BeforeEach
     void createTopics() {
@@ -63,9 +53,7 @@ class BadInputIT {
     }
 
     private Admin admin() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        return Admin.create(p);
+        return Admin.create(broker.clientProperties());
     }
 
     private int evalctl(String... args) {
@@ -175,8 +163,7 @@ class BadInputIT {
     }
 
     private void enqueueOneJob() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
+        Properties p = broker.clientProperties();
         Job job = new Job(Messages.SCHEMA_VERSION, "run-x", "p1", List.of(new ChatMessage("user", "hi")), GenerationParams.NONE, Instant.now());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.jobs("default"), "run-x/p1", Json.encode(job)));

@@ -2,7 +2,7 @@ package io.evalpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.evalpipe.aggregator.compare.CompareFixtures;
+import io.evalpipe.report.compare.CompareFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.evalpipe.broker.BrokerExtension;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.broker.TopicReader;
 import io.evalpipe.contracts.ChatMessage;
@@ -44,11 +45,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -58,23 +58,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class WorkerIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
 
     private final ReplyValidator validator = ReplyValidator.fromText(
             "{\"type\": \"object\", \"properties\": {\"ok\": {\"type\": \"boolean\"}}, \"required\": [\"ok\"]}", "test");
     private Topics topics;
     private final List<Worker> workers = new ArrayList<>();
     private final List<WorkerState> states = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @BeforeEach
     void createTopics() {
@@ -91,9 +82,7 @@ class WorkerIT {
     }
 
     private Properties kafka() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        return p;
+        return broker.clientProperties();
     }
 
     private Worker startWorker(FakeEngine engine, int slots, Worker.Mode mode) {

@@ -1,7 +1,5 @@
 package io.evalpipe.cli.schedule;
 
-import io.evalpipe.cli.CliException;
-import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.Approval;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;
@@ -24,16 +22,15 @@ public final class Approver {
     /**
      * @param suite the suite to approve the run for; null: the suite the run was enqueued under
      * @param by    who approves, kept with the approval for the record
-     * @throws CliException with exit 2 when the run has no summary on the runs topic (unknown, or
+     * @throws ScheduleInputException when the run has no summary on the runs topic (unknown, or
      *                      not finished yet), or has no suite and none was given
      */
     public Approval approve(String runId, String suite, String by) {
         RunHistory history = runsTopic.read();
-        RunSummary run = history.run(runId).orElseThrow(() -> new CliException(ExitCode.USAGE,
-                "unknown run id '" + runId + "': no finished run of that id (see `evalctl runs`)"));
+        RunSummary run = history.run(runId).orElseThrow(() -> new ScheduleInputException("unknown run id '" + runId + "': no finished run of that id (see `evalctl runs`)"));
         String forSuite = suite != null ? suite : run.suite();
         if (forSuite == null || forSuite.isBlank()) {
-            throw new CliException(ExitCode.USAGE, "run " + runId + " names no suite: give one with --suite");
+            throw new ScheduleInputException("run " + runId + " names no suite: give one with --suite");
         }
         if (run.suite() != null && !run.suite().equals(forSuite)) {
             // Allowed on purpose (a run of a renamed suite can seed the new name), but worth a second look.

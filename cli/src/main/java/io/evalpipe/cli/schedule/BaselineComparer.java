@@ -1,10 +1,10 @@
 package io.evalpipe.cli.schedule;
 
-import io.evalpipe.aggregator.compare.CompareOutput;
-import io.evalpipe.aggregator.compare.Comparison;
-import io.evalpipe.aggregator.compare.GateResult;
-import io.evalpipe.aggregator.compare.ReportFolder;
-import io.evalpipe.aggregator.compare.UnreadableReportException;
+import io.evalpipe.report.compare.CompareOutput;
+import io.evalpipe.report.compare.Comparison;
+import io.evalpipe.report.compare.GateResult;
+import io.evalpipe.report.compare.ReportFolder;
+import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,8 +5,6 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
-import io.evalpipe.cli.CliException;
-import io.evalpipe.cli.ExitCode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -29,18 +27,18 @@ public final class CronSchedule {
         this.zone = zone;
     }
 
-    /** @throws CliException with exit 2 when the expression is not a valid 5-field cron expression */
+    /** @throws ScheduleInputException when the expression is not a valid 5-field cron expression */
     public static CronSchedule parse(String expression, ZoneId zone) {
         Objects.requireNonNull(zone, "zone");
         if (expression == null || expression.isBlank()) {
-            throw new CliException(ExitCode.USAGE, "--cron: an expression such as \"0 2 * * *\" is required");
+            throw new ScheduleInputException("--cron: an expression such as \"0 2 * * *\" is required");
         }
         String trimmed = expression.trim();
         try {
             Cron cron = UNIX.parse(trimmed).validate();
             return new CronSchedule(trimmed, ExecutionTime.forCron(cron), zone);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "--cron \"" + trimmed + "\" is not a 5-field Unix cron expression "
+            throw new ScheduleInputException("--cron \"" + trimmed + "\" is not a 5-field Unix cron expression "
                     + "(minute hour day-of-month month day-of-week): " + e.getMessage());
         }
     }
@@ -50,7 +48,7 @@ public final class CronSchedule {
         return executionTime.nextExecution(after.atZone(zone))
                 .map(t -> t.toInstant())
                 // Only an expression that names a day that never comes (30 February) has no next time.
-                .orElseThrow(() -> new CliException(ExitCode.USAGE, "--cron \"" + expression + "\" never fires"));
+                .orElseThrow(() -> new ScheduleInputException("--cron \"" + expression + "\" never fires"));
     }
 
     public ZoneId zone() {

@@ -1,6 +1,6 @@
 package io.evalpipe.cli.schedule;
 
-import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.report.ReportWriter;
 import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,7 +1,7 @@
 package io.evalpipe.cli.schedule;
 
-import io.evalpipe.aggregator.compare.UnreadableReportException;
-import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.report.compare.UnreadableReportException;
+import io.evalpipe.report.ReportWriter;
 import io.evalpipe.contracts.Approval;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunSummary;

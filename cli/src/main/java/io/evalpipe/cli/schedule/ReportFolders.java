@@ -1,7 +1,7 @@
 package io.evalpipe.cli.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.evalpipe.aggregator.report.ReportWriter;
+import io.evalpipe.report.ReportWriter;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.RunSummary;

@@ -1,6 +1,6 @@
 package io.evalpipe.cli.schedule;
 
-import io.evalpipe.aggregator.compare.Thresholds;
+import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Slo;
 import java.nio.file.Path;

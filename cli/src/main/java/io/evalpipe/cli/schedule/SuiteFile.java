@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.evalpipe.aggregator.compare.Thresholds;
-import io.evalpipe.cli.CliException;
+import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.cli.DurationConverter;
-import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
@@ -58,7 +56,7 @@ public final class SuiteFile {
         this.file = file;
     }
 
-    /** @throws CliException with exit 2, naming the file, when it cannot be read or is not a valid suite */
+    /** @throws ScheduleInputException, naming the file, when it cannot be read or is not a valid suite */
     public static Suite read(Path file) {
         return new SuiteFile(file).parse();
     }
@@ -231,7 +229,7 @@ public final class SuiteFile {
         return d;
     }
 
-    private CliException problem(String reason) {
-        return new CliException(ExitCode.USAGE, file + ": " + reason);
+    private ScheduleInputException problem(String reason) {
+        return new ScheduleInputException(file + ": " + reason);
     }
 }

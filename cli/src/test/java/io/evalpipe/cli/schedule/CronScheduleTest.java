@@ -3,8 +3,6 @@ package io.evalpipe.cli.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.evalpipe.cli.CliException;
-import io.evalpipe.cli.ExitCode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -47,7 +45,7 @@ class CronScheduleTest {
     @ValueSource(strings = {"0 2 * *", "0 2 * * * *", "61 * * * *", "0 25 * * *", "every night", ""})
     void shouldRejectAnExpressionThatIsNotFiveValidFieldsWithExitTwo(String expression) {
         assertThatThrownBy(() -> CronSchedule.parse(expression, ZoneOffset.UTC))
-                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .isInstanceOf(ScheduleInputException.class)
                 .hasMessageContaining("--cron");
     }
 }

@@ -3,7 +3,7 @@ package io.evalpipe.cli.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.evalpipe.aggregator.compare.CompareOutput;
+import io.evalpipe.report.compare.CompareOutput;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.cli.EvalCtl;
 import io.evalpipe.cli.ExitCode;

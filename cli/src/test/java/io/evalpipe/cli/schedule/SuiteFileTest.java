@@ -3,9 +3,7 @@ package io.evalpipe.cli.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.evalpipe.aggregator.compare.Thresholds;
-import io.evalpipe.cli.CliException;
-import io.evalpipe.cli.ExitCode;
+import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,7 +100,7 @@ class SuiteFileTest {
         Path file = write(yaml.strip().replace("\\n", "\n"));
 
         assertThatThrownBy(() -> SuiteFile.read(file))
-                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .isInstanceOf(ScheduleInputException.class)
                 .hasMessageStartingWith(file + ": ")
                 .hasMessageContaining(expected);
     }
@@ -112,7 +110,7 @@ class SuiteFileTest {
         Path missing = dir.resolve("nope.yaml");
 
         assertThatThrownBy(() -> SuiteFile.read(missing))
-                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .isInstanceOf(ScheduleInputException.class)
                 .hasMessage(missing + ": no such file");
     }
 

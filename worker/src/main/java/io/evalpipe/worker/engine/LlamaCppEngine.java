@@ -259,7 +259,7 @@ public final class LlamaCppEngine implements InferenceEngine {
             if (m.role() == null || m.content() == null) {
                 throw new InferenceException("A chat message needs a role and content: " + m);
             }
-            list.addObject().put("role", wellFormed(m.role())).put("content", wellFormed(m.content()));
+            list.addObject().put("role", Utf16.wellFormed(m.role())).put("content", Utf16.wellFormed(m.content()));
         }
         body.put("add_generation_prompt", true);
         lifecycle.readLock().lock();
@@ -281,7 +281,7 @@ public final class LlamaCppEngine implements InferenceEngine {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            return model.encode(wellFormed(text)).length;
+            return model.encode(Utf16.wellFormed(text)).length;
         } catch (RuntimeException e) {
             throw new InferenceException("llama.cpp could not tokenize: " + e.getMessage(), e);
         } finally {
@@ -368,7 +368,7 @@ public final class LlamaCppEngine implements InferenceEngine {
                 .setSeed((int) p.seed().longValue()) // llama.cpp seeds are 32 bits
                 .setCachePrompt(options.promptCache());
         if (p.stop() != null && !p.stop().isEmpty()) {
-            ip.setStopStrings(p.stop().stream().map(LlamaCppEngine::wellFormed).toArray(String[]::new));
+            ip.setStopStrings(p.stop().stream().map(Utf16::wellFormed).toArray(String[]::new));
         }
         if (schema != null) {
             if (REQUEST_FIELDS != null) {
@@ -502,37 +502,6 @@ public final class LlamaCppEngine implements InferenceEngine {
         } finally {
             lifecycle.writeLock().unlock();
         }
-    }
-
-    /**
-     * Replaces unpaired UTF-16 surrogates, which cannot be encoded as UTF-8: the binding would turn
-     * them into '?' in a prompt, or into JSON llama.cpp cannot parse.
-     */
-    static String wellFormed(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean bad;
-            if (Character.isHighSurrogate(c)) {
-                bad = i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-                if (!bad) {
-                    if (out != null) {
-                        out.append(c).append(s.charAt(i + 1));
-                    }
-                    i++;
-                    continue;
-                }
-            } else {
-                bad = Character.isLowSurrogate(c);
-            }
-            if (bad && out == null) {
-                out = new StringBuilder(s.length()).append(s, 0, i);
-            }
-            if (out != null) {
-                out.append(bad ? '\uFFFD' : c);
-            }
-        }
-        return out == null ? s : out.toString();
     }
 
     private static Field requestFields() {

@@ -227,8 +227,8 @@ public final class OpenAiEngine implements InferenceEngine {
             }
             // Unpaired surrogates would become '?' in UTF-8; U+FFFD matches what LlamaCppEngine sends.
             list.addObject()
-                    .put("role", LlamaCppEngine.wellFormed(m.role()))
-                    .put("content", LlamaCppEngine.wellFormed(m.content()));
+                    .put("role", Utf16.wellFormed(m.role()))
+                    .put("content", Utf16.wellFormed(m.content()));
         }
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
@@ -238,7 +238,7 @@ public final class OpenAiEngine implements InferenceEngine {
         body.put("seed", p.seed());
         if (p.stop() != null && !p.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");
-            p.stop().forEach(s -> stop.add(LlamaCppEngine.wellFormed(s)));
+            p.stop().forEach(s -> stop.add(Utf16.wellFormed(s)));
         }
         if (p.topK() != null) {
             body.put("top_k", p.topK());

@@ -1,4 +1,0 @@
-package io.evalpipe.aggregator.compare;
-
-/** A prompt present in both runs whose verdict changed between pass and not pass. */
-public record Flip(String promptId, ReportFolder.Row baseline, ReportFolder.Row candidate) {}
