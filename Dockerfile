@@ -12,7 +12,7 @@ COPY cli/pom.xml cli/
 COPY . .
 RUN mvn -q -B -ntp -DskipTests package
 
-# Runtime: a JRE, the shaded jar, the schema, the prompt sets and the suites. Models are mounted, never baked in.
+# Runtime: a JRE, the shaded slim jar, the schema, the prompt sets and the suites. Models are mounted, never baked in.
 FROM eclipse-temurin:17-jre
 # curl is what the compose healthchecks call (curl -f fails on the worker's 503 while it loads or after
 # an error); the base image does not promise it, and bash's /dev/tcp cannot read the status code cleanly.
@@ -32,7 +32,8 @@ RUN groupadd --system --gid 10001 evalpipe \
     && install -d -o 10001 -g 10001 -m 0755 /app/reports /var/cache/evalpipe \
     && install -d -m 1777 /var/lib/evalpipe
 WORKDIR /app
-COPY --from=build /src/cli/target/evalctl.jar /app/evalctl.jar
+# The slim build: every role against the compose (or any) cluster, without the embedded broker and Scala.
+COPY --from=build /src/cli/target/evalctl-slim.jar /app/evalctl.jar
 COPY schemas /app/schemas
 COPY prompts /app/prompts
 COPY suites /app/suites

@@ -1,6 +1,5 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunManifest;
@@ -25,6 +24,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,8 @@ final class LocalCluster implements AutoCloseable {
     private final PrintStream err;
     private Properties props;
     private Topics topics;
+    /** Whether the broker is this process's own: its data goes with it, so nothing on it needs deleting. */
+    private boolean embedded;
     private ModelInfo model;
 
     private LocalCluster(Path stateDir, String pool, PrintStream err) {
@@ -60,6 +62,9 @@ final class LocalCluster implements AutoCloseable {
      */
     static LocalCluster start(KafkaOptions kafka, EngineOptions engine, int workerCount, String pool, PrintStream err)
             throws IOException {
+        if (kafka.bootstrapServers == null) {
+            EmbeddedBroker.requireBundled("a one-machine run (no --bootstrap-servers)"); // before the model is loaded
+        }
         ReplyValidator validator = engine.validator();
         ReplyValidator.Mode mode = engine.validationMode();
         LocalCluster cluster = new LocalCluster(Files.createTempDirectory("evalpipe-streams"), pool, err);
@@ -79,9 +84,10 @@ final class LocalCluster implements AutoCloseable {
         String servers = kafka.bootstrapServers;
         if (servers == null) {
             err.println("Starting an embedded Kafka broker...");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+            EmbeddedBroker broker = EmbeddedBroker.start("a one-machine run (no --bootstrap-servers)");
             toClose.push(broker);
             servers = broker.bootstrapServers();
+            embedded = true;
         }
         props = kafka.clientProperties(servers);
         topics = kafka.topics();
@@ -108,12 +114,14 @@ final class LocalCluster implements AutoCloseable {
     /**
      * Enqueues one run, shows its progress on stderr and returns its summary once its report is
      * written under {@code reports}. The run gets an aggregator of its own, stopped afterwards, so
-     * that on a shared cluster it never reports anyone else's run.
+     * that on a shared cluster it never reports anyone else's run; there its consumer group and
+     * internal topics are deleted afterwards, since nothing reads them again.
      *
      * @throws CliException exit 3 when the aggregator or a worker stopped before the report was written
      */
     RunSummary run(String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Slo slo, Path reports) {
-        KafkaStreams aggregator = Pipeline.startAggregator(props, topics, "evalpipe-run-" + runId, stateDir, reports, null, runId, 1);
+        String applicationId = "evalpipe-run-" + runId;
+        KafkaStreams aggregator = Pipeline.startAggregator(props, topics, applicationId, stateDir, reports, null, runId, 1);
         try {
             RunSummary summary;
             try (RunWatcher watcher = new RunWatcher(props, topics)) {
@@ -132,7 +140,12 @@ final class LocalCluster implements AutoCloseable {
             }
             return summary;
         } finally {
-            closeQuietly(() -> aggregator.close(Duration.ofSeconds(30)));
+            // Leaving the group at once, so that it can be deleted: a Streams member otherwise stays until its session times out.
+            closeQuietly(() -> aggregator.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30))));
+            if (!embedded) {
+                Pipeline.deleteApplication(props, applicationId);
+            }
         }
     }
 

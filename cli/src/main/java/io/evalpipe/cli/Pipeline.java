@@ -16,7 +16,13 @@ import io.evalpipe.worker.validate.ReplyValidator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -48,6 +54,31 @@ final class Pipeline {
             TopicSetup.ensureTopics(admin, topics, pool, partitions, (short) -1);
         } catch (IllegalStateException | KafkaException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "Kafka at " + kafka.get("bootstrap.servers") + " is not usable: " + withRootCause(e), e);
+        }
+    }
+
+    /**
+     * Deletes what a stopped Kafka Streams application leaves on the cluster: its consumer group and
+     * its internal topics ({@code <application id>-...-changelog}, {@code -repartition}). For the
+     * private aggregator of one run on a shared cluster, which nothing reads again; a failure is
+     * logged with what to delete by hand, and costs the run nothing.
+     */
+    static void deleteApplication(Properties kafka, String applicationId) {
+        try (Admin admin = Admin.create(kafka)) {
+            admin.deleteConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS);
+            Set<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(applicationId + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition")))
+                    .collect(Collectors.toSet());
+            if (!internal.isEmpty()) {
+                admin.deleteTopics(internal).all().get(30, TimeUnit.SECONDS);
+            }
+            log.info("Deleted the run's aggregator from the cluster: consumer group {} and {} internal topic(s)", applicationId,
+                    internal.size());
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            log.warn("Could not delete the run's aggregator group {} and its topics {}-*-changelog ({}); delete them by hand",
+                    applicationId, applicationId, e instanceof ExecutionException ? e.getCause().toString() : e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

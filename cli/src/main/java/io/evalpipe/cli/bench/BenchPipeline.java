@@ -5,8 +5,8 @@ import io.evalpipe.aggregator.ReportSink;
 import io.evalpipe.aggregator.StreamsLifecycle;
 import io.evalpipe.report.LateResults;
 import io.evalpipe.report.RunReport;
-import io.evalpipe.broker.EmbeddedKafkaBroker;
 import io.evalpipe.cli.CliException;
+import io.evalpipe.cli.EmbeddedBroker;
 import io.evalpipe.cli.ExitCode;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.Json;
@@ -75,7 +75,7 @@ final class BenchPipeline implements AutoCloseable {
     private final Path reportsDir;
     private final AtomicLong reportWritingNanos = new AtomicLong();
 
-    private BenchPipeline(EmbeddedKafkaBroker broker) throws IOException {
+    private BenchPipeline(EmbeddedBroker broker) throws IOException {
         toClose.add(broker);
         kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         reportsDir = tempDir("evalpipe-bench-reports");
@@ -83,7 +83,7 @@ final class BenchPipeline implements AutoCloseable {
 
     /** Starts an embedded broker; the caller adds the roles it measures. */
     static BenchPipeline start() {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        EmbeddedBroker broker = EmbeddedBroker.start("evalctl bench");
         try {
             return new BenchPipeline(broker);
         } catch (IOException | RuntimeException e) {
