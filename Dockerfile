@@ -5,6 +5,7 @@ COPY pom.xml ./
 COPY contracts/pom.xml contracts/
 COPY broker/pom.xml broker/
 COPY producer/pom.xml producer/
+COPY models/pom.xml models/
 COPY worker/pom.xml worker/
 COPY report/pom.xml report/
 COPY aggregator/pom.xml aggregator/

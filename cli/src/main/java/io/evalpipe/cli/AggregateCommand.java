@@ -64,7 +64,7 @@ final class AggregateCommand implements Callable<Integer> {
         KafkaStreams streams = Pipeline.startAggregator(props, kafka.topics(), appId, stateDir, reports, deadline, null,
                 streamThreads == null ? AggregatorTopology.threadsForCores() : streamThreads, lifecycle);
         IdleWatch idle = new IdleWatch(streams, appId);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> streams.close(Duration.ofSeconds(30)), "aggregator-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Pipeline.stopAggregator(streams, Duration.ofSeconds(30)), "aggregator-shutdown"));
         MetricsServer server = null;
         KafkaStreamsMetrics streamsMetrics = null;
         if (metricsPort != null) {

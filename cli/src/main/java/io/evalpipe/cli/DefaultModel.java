@@ -1,8 +1,8 @@
 package io.evalpipe.cli;
 
 import io.evalpipe.worker.engine.NativeLibrary;
-import io.evalpipe.worker.model.ModelFileException;
-import io.evalpipe.worker.model.SyntheticModel;
+import io.evalpipe.models.ModelFileException;
+import io.evalpipe.models.SyntheticModel;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;

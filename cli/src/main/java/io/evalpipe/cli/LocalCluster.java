@@ -24,7 +24,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +139,8 @@ final class LocalCluster implements AutoCloseable {
             }
             return summary;
         } finally {
-            // Leaving the group at once, so that it can be deleted: a Streams member otherwise stays until its session times out.
-            closeQuietly(() -> aggregator.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30))));
+            // Leaving the group, so that it can be deleted: a Streams member otherwise stays until its session times out.
+            closeQuietly(() -> Pipeline.stopAggregator(aggregator, Duration.ofSeconds(30)));
             if (!embedded) {
                 Pipeline.deleteApplication(props, applicationId);
             }

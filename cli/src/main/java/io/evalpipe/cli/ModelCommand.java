@@ -1,6 +1,6 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.worker.model.SyntheticModel;
+import io.evalpipe.models.SyntheticModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -99,7 +99,7 @@ class DurabilityIT {
             try {
                 String runId = enqueue(kafka, topics, "aggregator-restart");
                 awaitDistinctResults(kafka, topics, 8);
-                first.close(Duration.ofSeconds(30));
+                Pipeline.stopAggregator(first, Duration.ofSeconds(30)); // as evalctl aggregate stops on SIGTERM
                 // A new state dir: the restarted aggregator must rebuild the run from its changelog.
                 KafkaStreams second = Pipeline.startAggregator(kafka, topics, appId, dir.resolve("state-2"), interrupted, null, null, AggregatorTopology.threadsForCores());
                 RunSummary summary;

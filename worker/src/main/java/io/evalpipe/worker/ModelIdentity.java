@@ -1,8 +1,8 @@
 package io.evalpipe.worker;
 
 import io.evalpipe.contracts.ModelInfo;
-import io.evalpipe.worker.model.GgufFile;
-import io.evalpipe.worker.model.ModelFileException;
+import io.evalpipe.models.GgufFile;
+import io.evalpipe.models.ModelFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

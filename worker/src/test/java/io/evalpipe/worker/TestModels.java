@@ -2,7 +2,7 @@ package io.evalpipe.worker;
 
 import io.evalpipe.worker.engine.LlamaCppEngine;
 import io.evalpipe.worker.engine.LlamaCppOptions;
-import io.evalpipe.worker.model.SyntheticModel;
+import io.evalpipe.models.SyntheticModel;
 import java.nio.file.Path;
 
 /**

@@ -9,7 +9,7 @@ import io.evalpipe.producer.Prompt;
 import io.evalpipe.producer.PromptFileException;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.PromptSetReader;
-import io.evalpipe.worker.model.SyntheticModel;
+import io.evalpipe.models.SyntheticModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

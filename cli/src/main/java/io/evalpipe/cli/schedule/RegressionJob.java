@@ -11,7 +11,7 @@ import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.PromptSetReader;
 import io.evalpipe.producer.RunProducer;
 import io.evalpipe.worker.ModelIdentity;
-import io.evalpipe.worker.model.ModelFileException;
+import io.evalpipe.models.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.evalpipe.worker.engine;
 
-import io.evalpipe.worker.model.GgufFile;
-import io.evalpipe.worker.model.ModelFileException;
+import io.evalpipe.models.GgufFile;
+import io.evalpipe.models.ModelFileException;
 import java.util.Set;
 
 /**

@@ -1,6 +1,6 @@
 package io.evalpipe.worker.engine;
 
-import io.evalpipe.worker.model.GgufFile;
+import io.evalpipe.models.GgufFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.evalpipe.worker.TestModels;
-import io.evalpipe.worker.model.GgufFile;
-import io.evalpipe.worker.model.ModelFileException;
-import io.evalpipe.worker.model.SyntheticModel;
+import io.evalpipe.models.GgufFile;
+import io.evalpipe.models.ModelFileException;
+import io.evalpipe.models.SyntheticModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

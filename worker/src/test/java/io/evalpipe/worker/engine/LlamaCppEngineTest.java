@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.worker.TestModels;
-import io.evalpipe.worker.model.ModelFileException;
+import io.evalpipe.models.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

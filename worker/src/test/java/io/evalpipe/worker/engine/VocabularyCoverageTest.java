@@ -2,11 +2,11 @@ package io.evalpipe.worker.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.evalpipe.worker.model.GgufFile;
-import io.evalpipe.worker.model.SyntheticModel;
-import io.evalpipe.worker.model.SyntheticModel.Arch;
-import io.evalpipe.worker.model.SyntheticModel.Size;
-import io.evalpipe.worker.model.SyntheticModel.Variant;
+import io.evalpipe.models.GgufFile;
+import io.evalpipe.models.SyntheticModel;
+import io.evalpipe.models.SyntheticModel.Arch;
+import io.evalpipe.models.SyntheticModel.Size;
+import io.evalpipe.models.SyntheticModel.Variant;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 /** The value types of GGUF metadata, with their on-disk ids (GGUF spec, versions 2 and 3). */
 public enum GgufValueType {

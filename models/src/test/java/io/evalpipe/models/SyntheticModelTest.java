@@ -1,9 +1,9 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.evalpipe.worker.model.SyntheticModel.Size;
+import io.evalpipe.models.SyntheticModel.Size;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

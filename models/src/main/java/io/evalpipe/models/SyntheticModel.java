@@ -1,7 +1,7 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
-import io.evalpipe.worker.model.GgufWriter.TensorType;
-import io.evalpipe.worker.model.GgufWriter.TensorValues;
+import io.evalpipe.models.GgufWriter.TensorType;
+import io.evalpipe.models.GgufWriter.TensorValues;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 import java.nio.file.Path;
 

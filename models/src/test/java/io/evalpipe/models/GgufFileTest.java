@@ -1,9 +1,9 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.evalpipe.worker.model.GgufWriter.TensorType;
+import io.evalpipe.models.GgufWriter.TensorType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -28,11 +28,6 @@ import java.util.Objects;
  */
 public final class GgufWriter {
 
-    /** GGUF's default alignment of tensor data, used unless {@code general.alignment} is put. */
-    public static final int DEFAULT_ALIGNMENT = 32;
-
-    static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
-    static final int VERSION = 3;
 
     /** The tensor storage types this writer can produce. */
     public enum TensorType {
@@ -188,8 +183,8 @@ public final class GgufWriter {
     public void write(OutputStream out) throws IOException {
         int alignment = alignment();
         LeOutput o = new LeOutput(new BufferedOutputStream(out, 1 << 16));
-        o.u32(MAGIC);
-        o.u32(VERSION);
+        o.u32(GgufFormat.MAGIC);
+        o.u32(GgufFormat.VERSION);
         o.u64(tensors.size());
         o.u64(metadata.size());
         for (Map.Entry<String, Kv> e : metadata.entrySet()) {
@@ -216,7 +211,7 @@ public final class GgufWriter {
             }
             o.u32(t.type.ggmlId);
             o.u64(offset);
-            offset = align(offset + t.bytes(), alignment);
+            offset = GgufFormat.align(offset + t.bytes(), alignment);
         }
         o.pad(alignment);
         for (PendingTensor t : tensors) {
@@ -229,7 +224,7 @@ public final class GgufWriter {
     private int alignment() {
         Kv kv = metadata.get("general.alignment");
         if (kv == null) {
-            return DEFAULT_ALIGNMENT;
+            return GgufFormat.DEFAULT_ALIGNMENT;
         }
         long a = ((Number) kv.value).longValue();
         if (a <= 0 || a % 8 != 0) {
@@ -248,10 +243,6 @@ public final class GgufWriter {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("metadata keys must not be empty");
         }
-    }
-
-    static long align(long offset, int alignment) {
-        return (offset + alignment - 1) / alignment * alignment;
     }
 
     /**
@@ -410,7 +401,7 @@ public final class GgufWriter {
 
         void pad(int alignment) throws IOException {
             long p = position();
-            long target = align(p, alignment);
+            long target = GgufFormat.align(p, alignment);
             for (long i = p; i < target; i++) {
                 u8(0);
             }

@@ -1,4 +1,4 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -148,7 +148,7 @@ public final class GgufFile {
         }
         byte[] head = in.peek((int) Math.min(size, 24));
         int magic = ByteBuffer.wrap(head, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (magic != GgufWriter.MAGIC) {
+        if (magic != GgufFormat.MAGIC) {
             throw new ModelFileException(path, "is not a GGUF file: " + describeStart(head));
         }
         try {
@@ -186,7 +186,7 @@ public final class GgufFile {
                 }
                 metadata.put(key, readValue(path, in, key, type));
             }
-            int alignment = GgufWriter.DEFAULT_ALIGNMENT;
+            int alignment = GgufFormat.DEFAULT_ALIGNMENT;
             Object a = metadata.get("general.alignment");
             if (a instanceof Number n) {
                 long al = n.longValue();
@@ -226,7 +226,7 @@ public final class GgufFile {
                 }
                 tensors.add(t);
             }
-            long dataOffset = GgufWriter.align(in.position(), alignment);
+            long dataOffset = GgufFormat.align(in.position(), alignment);
             long needed = tensors.isEmpty() ? in.position() : dataOffset;
             for (TensorInfo t : tensors) {
                 try {

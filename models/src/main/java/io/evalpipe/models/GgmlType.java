@@ -1,4 +1,4 @@
-package io.evalpipe.worker.model;
+package io.evalpipe.models;
 
 /**
  * Storage sizes of ggml tensor types, so that the reader can check a file holds every tensor's
