@@ -42,15 +42,20 @@ final class BaselineComparer {
             }
         }
         if (suite.slo().isSet()) {
-            details.add(goodput(baselineDir, candidateDir, suite.slo()));
+            details.add(goodput(baseline, candidate, suite.slo()));
         }
         return new Result(files.get(0), comparison.failed(), details);
     }
 
-    private static String goodput(Path baselineDir, Path candidateDir, Slo slo) throws IOException {
-        Goodput base = Goodput.of(baselineDir, slo);
-        Goodput cand = Goodput.of(candidateDir, slo);
+    /** Both runs by the suite's current SLO, which the baseline may not have been run with. */
+    private static String goodput(ReportFolder baseline, ReportFolder candidate, Slo slo) {
+        int base = baseline.goodUnder(slo);
+        int cand = candidate.goodUnder(slo);
         return String.format(Locale.ROOT, "goodput (pass within %s) %.1f%% (%d/%d) vs %.1f%% (%d/%d)",
-                slo.describe(), 100 * cand.rate(), cand.good(), cand.n(), 100 * base.rate(), base.good(), base.n());
+                slo.describe(), percent(cand, candidate.n()), cand, candidate.n(), percent(base, baseline.n()), base, baseline.n());
+    }
+
+    private static double percent(int part, int whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 }

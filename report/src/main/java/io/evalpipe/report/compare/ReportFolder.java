@@ -3,6 +3,7 @@ package io.evalpipe.report.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.evalpipe.report.ReportWriter;
 import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.Slo;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -55,10 +56,18 @@ public record ReportFolder(
     public record Latency(int n, double p50, double p95, double max, Interval p50Ci95, Interval p95Ci95) {}
 
     /** One line of results.csv. */
-    public record Row(String promptId, String status, String failureReason, Double e2eMs, Integer completionTokens) {
+    public record Row(String promptId, String status, String failureReason, Double e2eMs, Double ttftMs, Integer completionTokens) {
         public boolean passed() {
             return "pass".equals(status);
         }
+    }
+
+    /**
+     * Rows that pass and meet {@code slo}, by the rule of the report's own goodput ({@link Slo#isMetBy}):
+     * for judging two runs by one SLO, which one of them may not have been run with.
+     */
+    public int goodUnder(Slo slo) {
+        return (int) rows.stream().filter(r -> r.passed() && slo.isMetBy(r.e2eMs(), r.ttftMs())).count();
     }
 
     public ReportFolder {
@@ -67,7 +76,8 @@ public record ReportFolder(
         rows = List.copyOf(rows);
     }
 
-    private static final Set<String> CSV_COLUMNS = Set.of("prompt_id", "status", "failure_reason", "e2e_ms", "completion_tokens");
+    private static final Set<String> CSV_COLUMNS = Set.of("prompt_id", "status", "failure_reason", "e2e_ms", "ttft_ms",
+            "completion_tokens");
 
     /**
      * @throws UnreadableReportException when the folder, summary.json or results.csv is missing or
@@ -158,6 +168,7 @@ public record ReportFolder(
             for (CSVRecord r : csv) {
                 rows.add(new Row(unquote(r.get("prompt_id")), r.get("status"), emptyToNull(unquote(r.get("failure_reason"))),
                         r.get("e2e_ms").isEmpty() ? null : Double.valueOf(r.get("e2e_ms")),
+                        r.get("ttft_ms").isEmpty() ? null : Double.valueOf(r.get("ttft_ms")),
                         r.get("completion_tokens").isEmpty() ? null : Integer.valueOf(r.get("completion_tokens"))));
             }
             return rows;

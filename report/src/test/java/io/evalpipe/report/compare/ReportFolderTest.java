@@ -37,7 +37,19 @@ class ReportFolderTest {
         assertThat(r.failuresByReason()).containsEntry("schema_violation", 2L);
         assertThat(r.params()).containsEntry("max_tokens", "256");
         assertThat(r.rows()).hasSize(20);
-        assertThat(r.rows().get(19)).isEqualTo(new ReportFolder.Row("P20", "fail", "schema_violation", 101.9, 69));
+        assertThat(r.rows().get(19)).isEqualTo(new ReportFolder.Row("P20", "fail", "schema_violation", 101.9, 25.475, 69));
+    }
+
+    @Test
+    void shouldCountTheRowsThatPassAndMeetAnSloTheRunWasNotJudgedBy() throws Exception {
+        // Prompt 2 fails; the others pass with E2E 50, 150 and 100 ms, TTFT a quarter of that.
+        Path dir = CompareFixtures.run(reports, "run-g", new boolean[] {true, true, false, true}, new double[] {50, 150, 50, 100});
+
+        ReportFolder r = ReportFolder.read(dir);
+
+        assertThat(r.goodUnder(io.evalpipe.contracts.Slo.NONE)).isEqualTo(3);
+        assertThat(r.goodUnder(new io.evalpipe.contracts.Slo(100.0, null))).as("an objective met exactly is met").isEqualTo(2);
+        assertThat(r.goodUnder(new io.evalpipe.contracts.Slo(100.0, 20.0))).isEqualTo(1);
     }
 
     @Test
