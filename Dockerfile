@@ -9,6 +9,7 @@ COPY models/pom.xml models/
 COPY worker/pom.xml worker/
 COPY report/pom.xml report/
 COPY aggregator/pom.xml aggregator/
+COPY scheduler/pom.xml scheduler/
 COPY cli/pom.xml cli/
 COPY . .
 RUN mvn -q -B -ntp -DskipTests package

@@ -1,7 +1,7 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.cli.schedule.Approver;
-import io.evalpipe.cli.schedule.RunsTopic;
+import io.evalpipe.scheduler.Approver;
+import io.evalpipe.scheduler.RunsTopic;
 import io.evalpipe.contracts.Approval;
 import java.time.Clock;
 import java.util.Properties;

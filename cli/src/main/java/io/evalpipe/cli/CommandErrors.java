@@ -1,6 +1,6 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.cli.schedule.ScheduleInputException;
+import io.evalpipe.scheduler.ScheduleInputException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;

@@ -1,26 +1,18 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.contracts.Durations;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Reads durations the way people type them: {@code 250ms}, {@code 60s}, {@code 5m}, {@code 2h}. */
+/** Reads durations the way people type them ({@link Durations}): {@code 250ms}, {@code 60s}, {@code 5m}, {@code 2h}. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
-        Matcher m = FORM.matcher(value.trim());
-        if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 250ms, 60s, 5m or 2h");
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 }

@@ -1,9 +1,9 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.cli.schedule.ReportFolders;
-import io.evalpipe.cli.schedule.RunHistory;
-import io.evalpipe.cli.schedule.RunsTable;
-import io.evalpipe.cli.schedule.RunsTopic;
+import io.evalpipe.scheduler.ReportFolders;
+import io.evalpipe.scheduler.RunHistory;
+import io.evalpipe.scheduler.RunsTable;
+import io.evalpipe.scheduler.RunsTopic;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.evalpipe.cli;
 
-import io.evalpipe.cli.schedule.CronSchedule;
-import io.evalpipe.cli.schedule.LogAlerts;
-import io.evalpipe.cli.schedule.RegressionJob;
-import io.evalpipe.cli.schedule.Scheduler;
-import io.evalpipe.cli.schedule.Suite;
-import io.evalpipe.cli.schedule.SuiteFile;
-import io.evalpipe.cli.schedule.WallClockTicker;
+import io.evalpipe.scheduler.CronSchedule;
+import io.evalpipe.scheduler.LogAlerts;
+import io.evalpipe.scheduler.RegressionJob;
+import io.evalpipe.scheduler.Scheduler;
+import io.evalpipe.scheduler.Suite;
+import io.evalpipe.scheduler.SuiteFile;
+import io.evalpipe.scheduler.WallClockTicker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

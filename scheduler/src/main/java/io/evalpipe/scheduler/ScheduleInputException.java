@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 /**
  * A suite file, cron expression or approval that cannot be used, said in one line that names what is

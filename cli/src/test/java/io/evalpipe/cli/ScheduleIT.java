@@ -1,14 +1,20 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.report.compare.CompareOutput;
 import io.evalpipe.broker.EmbeddedKafkaBroker;
-import io.evalpipe.cli.EvalCtl;
-import io.evalpipe.cli.ExitCode;
-import io.evalpipe.cli.InProcessPipeline;
 import io.evalpipe.contracts.Topics;
+import io.evalpipe.scheduler.Alerts;
+import io.evalpipe.scheduler.CronSchedule;
+import io.evalpipe.scheduler.LogAlerts;
+import io.evalpipe.scheduler.RegressionJob;
+import io.evalpipe.scheduler.RegressionOutcome;
+import io.evalpipe.scheduler.Scheduler;
+import io.evalpipe.scheduler.Suite;
+import io.evalpipe.scheduler.SuiteFile;
+import io.evalpipe.scheduler.Ticker;
 import io.evalpipe.worker.TestModels;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.validate.ReplyValidator;

@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.evalpipe.report.compare.Thresholds;
-import io.evalpipe.cli.DurationConverter;
+import io.evalpipe.contracts.Durations;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * Reads a suite file. It is written by people and read by a service at 2 am, so every mistake is
@@ -216,8 +215,8 @@ public final class SuiteFile {
             throw problem(key + ": must be a duration such as 250ms, 15s, 30m or 2h, got '" + (node == null ? "" : node.asText()) + "'");
         }
         try {
-            return new DurationConverter().convert(node.asText());
-        } catch (CommandLine.TypeConversionException e) {
+            return Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
             throw problem(key + ": " + e.getMessage());
         }
     }

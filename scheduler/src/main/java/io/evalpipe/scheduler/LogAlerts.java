@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

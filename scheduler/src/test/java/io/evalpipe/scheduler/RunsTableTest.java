@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

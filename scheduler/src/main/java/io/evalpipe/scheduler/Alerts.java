@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 /**
  * Where the scheduler reports each run's outcome. The service logs them ({@link LogAlerts}); a

@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.evalpipe.report.ReportWriter;

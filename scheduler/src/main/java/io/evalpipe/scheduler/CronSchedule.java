@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;

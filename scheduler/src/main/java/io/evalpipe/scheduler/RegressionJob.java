@@ -1,4 +1,4 @@
-package io.evalpipe.cli.schedule;
+package io.evalpipe.scheduler;
 
 import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.report.ReportWriter;
