@@ -26,15 +26,12 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
-        if (e instanceof CliException ce) {
-            err.println("evalctl: " + ControlChars.escape(ce.getMessage()));
+        Integer oneLine = e instanceof CliException ce ? Integer.valueOf(ce.exitCode())
+                : e instanceof ScheduleInputException ? Integer.valueOf(ExitCode.USAGE) : null;
+        if (oneLine != null) {
+            err.println("evalctl: " + ControlChars.escape(e.getMessage()));
             err.flush();
-            return ce.exitCode();
-        }
-        if (e instanceof ScheduleInputException se) {
-            err.println("evalctl: " + ControlChars.escape(se.getMessage()));
-            err.flush();
-            return ExitCode.USAGE;
+            return oneLine;
         }
         String summary = "evalctl: unexpected error: " + ControlChars.escape(e.toString());
         if (!stackTraces) {

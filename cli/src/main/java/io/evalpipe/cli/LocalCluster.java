@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * reports that run only. Closing stops everything in the reverse order it started.
  */
 final class LocalCluster implements AutoCloseable {
+    /** What asks for the embedded broker, in the line a build without one answers with. */
+    private static final String NEEDS_BROKER = "a one-machine run (no --bootstrap-servers)";
     private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
@@ -62,7 +64,7 @@ final class LocalCluster implements AutoCloseable {
     static LocalCluster start(KafkaOptions kafka, EngineOptions engine, int workerCount, String pool, PrintStream err)
             throws IOException {
         if (kafka.bootstrapServers == null) {
-            EmbeddedBroker.requireBundled("a one-machine run (no --bootstrap-servers)"); // before the model is loaded
+            EmbeddedBroker.requireBundled(NEEDS_BROKER); // before the model is loaded
         }
         ReplyValidator validator = engine.validator();
         ReplyValidator.Mode mode = engine.validationMode();
@@ -83,7 +85,7 @@ final class LocalCluster implements AutoCloseable {
         String servers = kafka.bootstrapServers;
         if (servers == null) {
             err.println("Starting an embedded Kafka broker...");
-            EmbeddedBroker broker = EmbeddedBroker.start("a one-machine run (no --bootstrap-servers)");
+            EmbeddedBroker broker = EmbeddedBroker.start(NEEDS_BROKER);
             toClose.push(broker);
             servers = broker.bootstrapServers();
             embedded = true;

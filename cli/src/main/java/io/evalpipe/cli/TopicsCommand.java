@@ -78,9 +78,9 @@ final class TopicsCommand implements Callable<Integer> {
             // An existing topic keeps its count: say so rather than let workers sit idle unnoticed.
             boolean jobTopic = pools.stream().map(topics::jobs).anyMatch(name::equals);
             if (jobTopic && share && count > 1) {
-                System.err.println("evalctl: " + name + " has " + count + " partitions: with share groups an idle worker can wait while"
-                        + " jobs queue in a busy one's partitions (TopicSetup.jobPartitions says why); delete it while no run is in flight"
-                        + " and run evalctl topics again to get one");
+                System.err.println("evalctl: " + name + " has " + count + " partitions: in a share group Kafka gives each of them to only"
+                        + " some of the pool's workers, so a worker can idle while jobs wait in a busy one's; delete it while no run is in"
+                        + " flight and run evalctl topics again to get one partition");
             } else if (jobTopic && !share && count < partitions) {
                 System.err.println("evalctl: " + name + " already exists with " + count + " partitions, fewer than " + partitions
                         + "; grow it with kafka-topics.sh --alter --topic " + name + " --partitions " + partitions);

@@ -1,6 +1,7 @@
 package io.evalpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.evalpipe.broker.BrokerExtension;
 import io.evalpipe.contracts.ChatMessage;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,9 @@ class BadInputIT {
         try (Admin admin = admin()) {
             TopicSetup.ensureTopics(admin, topics, "default", 4, (short) 1);
         }
+        // A topic created a moment ago may not have its partitions' leaders yet (UnknownTopicOrPartition): wait for them,
+        // so that a command refused within milliseconds can be checked at once.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> recordsIn(topics.jobs("default")) >= 0);
     }
 
     private Admin admin() {

@@ -109,7 +109,7 @@ final class ShareSlot implements Runnable {
         Properties props = new Properties();
         props.putAll(kafka);
         CONSUMER_GROUP_ONLY.forEach(props::remove);
-        // The pool's share group: its workers share the jobs one by one, however many partitions there are.
+        // The pool's share group: its workers share the jobs of its one-partition topic one by one (TopicSetup.jobPartitions).
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         // A job is acknowledged only once its outcome is published, and renewed while it runs.
