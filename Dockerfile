@@ -9,7 +9,10 @@ COPY models/pom.xml models/
 COPY worker/pom.xml worker/
 COPY report/pom.xml report/
 COPY aggregator/pom.xml aggregator/
+COPY sweep/pom.xml sweep/
 COPY scheduler/pom.xml scheduler/
+COPY launch/pom.xml launch/
+COPY bench/pom.xml bench/
 COPY cli/pom.xml cli/
 COPY . .
 RUN mvn -q -B -ntp -DskipTests package

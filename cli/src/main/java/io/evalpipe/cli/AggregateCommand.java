@@ -1,5 +1,12 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.DurationConverter;
+import io.evalpipe.launch.Preflight;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.aggregator.AggregatorTopology;
 import io.evalpipe.aggregator.StreamsLifecycle;
 import io.evalpipe.contracts.Topics;

@@ -1,5 +1,10 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.scheduler.Approver;
 import io.evalpipe.scheduler.RunsTopic;
 import io.evalpipe.contracts.Approval;

@@ -1,13 +1,17 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.CliException;
+
 import io.evalpipe.scheduler.ScheduleInputException;
+import io.evalpipe.sweep.SweepInputException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
  * A command that threw: a {@link CliException} ends with its one line and exit code, a {@link ScheduleInputException}
- * with its line and exit 2; anything else with one line and exit 3. A stack trace only on request: it is for whoever debugs evalctl, and buries the line for everyone else.
+ * or {@link SweepInputException} with its line and exit 2; anything else with one line and exit 3. A stack trace only on request: it is for whoever debugs evalctl, and buries the line for everyone else.
  */
 final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
     static final String TRACE_HINT = "(run with EVALPIPE_LOG_LEVEL=DEBUG for the stack trace)";
@@ -27,7 +31,7 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
         PrintWriter err = line.getErr();
         Integer oneLine = e instanceof CliException ce ? Integer.valueOf(ce.exitCode())
-                : e instanceof ScheduleInputException ? Integer.valueOf(ExitCode.USAGE) : null;
+                : e instanceof ScheduleInputException || e instanceof SweepInputException ? Integer.valueOf(ExitCode.USAGE) : null;
         if (oneLine != null) {
             err.println("evalctl: " + ControlChars.escape(e.getMessage()));
             err.flush();

@@ -1,5 +1,8 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.CliException;
+
 import io.evalpipe.report.compare.CompareMarkdown;
 import io.evalpipe.report.compare.CompareOutput;
 import io.evalpipe.report.compare.Comparison;

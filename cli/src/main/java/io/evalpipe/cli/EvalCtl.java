@@ -1,5 +1,9 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.bench.BenchCommand;
+
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code evalctl}: one entry point for every role of the pipeline. {@code main} only wires. */
 @Command(name = "evalctl", mixinStandardHelpOptions = true, version = "evalctl 0.1.0",
         description = "Batch evaluation of local LLMs over Kafka: enqueue a prompt set, run it on llama.cpp workers, report pass rate and latency.",
-        subcommands = {RunCommand.class, ProduceCommand.class, WorkerCommand.class, AggregateCommand.class, TopicsCommand.class, ModelCommand.class, io.evalpipe.cli.bench.BenchCommand.class, ScheduleCommand.class, ApproveCommand.class, RunsCommand.class, CompareCommand.class, SweepCommand.class},
+        subcommands = {RunCommand.class, ProduceCommand.class, WorkerCommand.class, AggregateCommand.class, TopicsCommand.class, ModelCommand.class, io.evalpipe.bench.BenchCommand.class, ScheduleCommand.class, ApproveCommand.class, RunsCommand.class, CompareCommand.class, SweepCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:the evaluation ran but a gate failed", "2:usage or input error", "3:infrastructure error (broker, model)"})
 public final class EvalCtl implements Runnable {

@@ -1,5 +1,8 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.CliException;
+
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;

@@ -1,5 +1,8 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.CliException;
+
 import io.evalpipe.models.SyntheticModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

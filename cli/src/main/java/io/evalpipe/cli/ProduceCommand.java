@@ -1,13 +1,14 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.Pipeline;
+import io.evalpipe.launch.Preflight;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunManifest;
-import io.evalpipe.producer.PromptFileException;
 import io.evalpipe.producer.PromptSet;
-import io.evalpipe.producer.PromptSetReader;
 import io.evalpipe.producer.RunProducer;
-import io.evalpipe.worker.ModelIdentity;
-import io.evalpipe.models.ModelFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
@@ -36,38 +37,18 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PromptSet set = readPrompts(run.prompts);
+        PromptSet set = Preflight.readPrompts(run.prompts);
         var params = generation.params();
         kafka.check(run.pool);
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         String suiteName = run.suiteName(set);
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());
         Preflight.recordSizes(set, runId, params, props);
-        ModelInfo modelInfo = model == null ? null : describe(model);
+        ModelInfo modelInfo = model == null ? null : Preflight.describeModel(model);
         Pipeline.ensureTopics(props, kafka.topics(), run.pool, partitions);
         RunManifest manifest = new RunProducer(props, kafka.topics(), Clock.systemUTC())
                 .enqueue(runId, set, suiteName, run.pool, params, modelInfo, run.deadline, run.slo);
         System.out.println(manifest.runId());
         return ExitCode.OK;
-    }
-
-    static PromptSet readPrompts(Path file) {
-        try {
-            return PromptSetReader.read(file);
-        } catch (PromptFileException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        }
-    }
-
-    /** Names the model by content; a missing or corrupt file ends the command with exit 3 and one line. */
-    static ModelInfo describe(Path model) {
-        if (!java.nio.file.Files.isRegularFile(model)) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "model file " + model + " does not exist");
-        }
-        try {
-            return ModelIdentity.of(model);
-        } catch (ModelFileException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
-        }
     }
 }

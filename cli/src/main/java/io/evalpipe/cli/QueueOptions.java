@@ -1,5 +1,9 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.DurationConverter;
+import io.evalpipe.launch.CliException;
+
 import io.evalpipe.contracts.ParamChecks;
 import io.evalpipe.contracts.QueueSettings;
 import io.evalpipe.worker.JobLimits;

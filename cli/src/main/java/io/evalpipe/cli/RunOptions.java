@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.DurationConverter;
+
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.producer.PromptSet;
 import java.nio.file.Path;

@@ -1,5 +1,11 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.Preflight;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.scheduler.ReportFolders;
 import io.evalpipe.scheduler.RunHistory;
 import io.evalpipe.scheduler.RunsTable;

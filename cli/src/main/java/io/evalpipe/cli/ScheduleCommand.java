@@ -1,5 +1,12 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.DurationConverter;
+import io.evalpipe.launch.Preflight;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.scheduler.CronSchedule;
 import io.evalpipe.scheduler.LogAlerts;
 import io.evalpipe.scheduler.RegressionJob;
@@ -52,9 +59,9 @@ final class ScheduleCommand implements Callable<Integer> {
     public Integer call() {
         // Everything that can be wrong with the input fails now, not at 2 am.
         Suite suite = SuiteFile.read(suiteFile);
-        ProduceCommand.readPrompts(suite.prompts());
+        Preflight.readPrompts(suite.prompts());
         if (suite.model() != null) {
-            ProduceCommand.describe(suite.model());
+            Preflight.describeModel(suite.model());
         }
         CronSchedule schedule = CronSchedule.parse(cron, zone());
         Duration wait = maxWait != null ? maxWait : suite.deadline() != null ? suite.deadline().plusMinutes(10) : Duration.ofHours(6);

@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.DurationConverter;
+
 import io.evalpipe.contracts.Slo;
 import java.time.Duration;
 import picocli.CommandLine;

@@ -1,5 +1,14 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.EngineOptions;
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.LocalCluster;
+import io.evalpipe.launch.Preflight;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.sweep.SweepPlan;
+import io.evalpipe.sweep.SweepReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.evalpipe.report.compare.ReportFolder;
 import io.evalpipe.report.compare.UnreadableReportException;
@@ -63,7 +72,7 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         local.apply();
         // Input first: a bad prompt file, option or --vary value must fail before anything is started.
-        PromptSet set = ProduceCommand.readPrompts(run.prompts);
+        PromptSet set = Preflight.readPrompts(run.prompts);
         GenerationParams base = generation.params();
         SweepPlan plan = SweepPlan.parse(vary, base);
         refuseVariedOptions(plan);
@@ -84,7 +93,7 @@ final class SweepCommand implements Callable<Integer> {
             for (SweepPlan.Variant variant : plan.variants()) {
                 err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
                 String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports);
+                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports, true);
                 done.add(new SweepReport.Entry(variant, read(Path.of(summary.reportDir()))));
             }
         } catch (CliException e) {

@@ -1,5 +1,11 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.DurationConverter;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.contracts.QueueSettings;
 import io.evalpipe.contracts.ShareGroups;
 import io.evalpipe.contracts.Topics;

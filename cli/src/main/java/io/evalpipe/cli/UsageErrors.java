@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

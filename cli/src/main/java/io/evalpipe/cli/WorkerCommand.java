@@ -1,5 +1,11 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.EngineOptions;
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.KafkaOptions;
+import io.evalpipe.launch.CliException;
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.worker.HealthServer;
 import io.evalpipe.worker.Worker;
 import io.evalpipe.worker.WorkerMetrics;

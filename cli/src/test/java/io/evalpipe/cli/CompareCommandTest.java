@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.evalpipe.report.compare.CompareFixtures;

@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.KafkaOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -241,6 +243,20 @@ class ComposeFileTest {
         assertThat(text).as("the header says how to make ./reports writable")
                 .contains("chown 10001:10001 reports", "EVALPIPE_UID=$(id -u) EVALPIPE_GID=$(id -g)");
         assertThat(services.path("kafka").has("user")).as("apache/kafka runs as its own user, which owns its data volume").isFalse();
+    }
+
+    @Test
+    void shouldCopyEveryModulesPomIntoTheBuildStageBeforeTheSources() throws IOException {
+        // The build stage copies the poms first so that Docker caches the dependency layer; a module whose pom is
+        // missing there fails the image build with "Child module ... does not exist".
+        String root = fileText(ROOT.resolve("pom.xml"));
+        List<String> modules = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(root).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(modules).contains("contracts", "cli");
+        String dockerfile = fileText(ROOT.resolve("Dockerfile"));
+        for (String module : modules) {
+            assertThat(dockerfile).as("Dockerfile copies %s/pom.xml", module).contains("COPY " + module + "/pom.xml " + module + "/");
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.Pipeline;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

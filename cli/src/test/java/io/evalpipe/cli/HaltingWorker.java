@@ -1,5 +1,7 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.Pipeline;
+
 import io.evalpipe.contracts.Topics;
 import io.evalpipe.worker.TestModels;
 import io.evalpipe.worker.Worker;

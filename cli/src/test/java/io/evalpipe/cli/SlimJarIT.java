@@ -1,5 +1,8 @@
 package io.evalpipe.cli;
 
+import io.evalpipe.launch.ExitCode;
+import io.evalpipe.launch.EmbeddedBroker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.evalpipe.broker.EmbeddedKafkaBroker;

@@ -1,5 +1,7 @@
 package io.evalpipe.scheduler;
 
+import io.evalpipe.report.compare.GateResult;
+import io.evalpipe.report.compare.ReportFolder;
 import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.report.ReportWriter;
 import io.evalpipe.contracts.Approval;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -104,7 +107,7 @@ public final class RegressionJob {
                     : "the scheduler stopped before the run reported");
         }
         try {
-            return compareWithBaseline(tick, run, runsTopic);
+            return withLimits(compareWithBaseline(tick, run, runsTopic));
         } catch (KafkaException e) {
             return RegressionOutcome.failed(suite.name(), tick, runId, run, null, "Kafka, while looking up the baseline: " + e.getMessage());
         }
@@ -139,6 +142,29 @@ public final class RegressionJob {
         }
         return new RegressionOutcome(comparison.failed() ? RegressionOutcome.Status.GATE_FAILED : RegressionOutcome.Status.PASSED,
                 suite.name(), tick, run.runId(), run, baseline, comparison.file(), comparison.details());
+    }
+
+    /**
+     * The suite's absolute limits on the run, whatever its baseline said: a run below them alerts even
+     * before a baseline is approved, and even when the baseline was as bad.
+     */
+    private RegressionOutcome withLimits(RegressionOutcome outcome) {
+        if (!suite.limits().isSet() || outcome.status() == RegressionOutcome.Status.FAILED) {
+            return outcome;
+        }
+        List<GateResult> limits;
+        try {
+            limits = suite.limits().evaluate(ReportFolder.read(reportDir(outcome.run())));
+        } catch (UnreadableReportException e) {
+            return RegressionOutcome.failed(suite.name(), outcome.tick(), outcome.runId(), outcome.run(), outcome.baseline(),
+                    "cannot judge the run's limits: " + e.getMessage());
+        }
+        List<String> details = new ArrayList<>(outcome.details());
+        limits.forEach(g -> details.add("limit " + g.name() + " " + g.verdict().label() + ": " + g.finding()));
+        boolean failed = limits.stream().anyMatch(GateResult::failed);
+        RegressionOutcome.Status status = failed ? RegressionOutcome.Status.GATE_FAILED : outcome.status();
+        return new RegressionOutcome(status, outcome.suite(), outcome.tick(), outcome.runId(), outcome.run(), outcome.baseline(),
+                outcome.comparison(), details);
     }
 
     private Path reportDir(RunSummary run) {

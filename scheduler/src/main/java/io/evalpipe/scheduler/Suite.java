@@ -1,5 +1,6 @@
 package io.evalpipe.scheduler;
 
+import io.evalpipe.report.compare.RunGates;
 import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Slo;
@@ -18,11 +19,12 @@ import java.util.Objects;
  * @param params   run-level generation parameters, over the pipeline's defaults
  * @param slo      the latency the suite's callers are promised, carried in each run's manifest; {@link Slo#NONE} for none
  * @param gates    how much worse than the baseline a run may be, judged as `evalctl compare` judges it
+ * @param limits   absolute limits on every run, judged as `evalctl run --min-pass-rate ...` judges them; {@link RunGates#NONE} for none
  * @param deadline report a run this long after enqueueing even with prompts missing; null: wait for all
  * @param model    the model file the workers serve, to name it in the manifest; null: unnamed
  */
 public record Suite(String name, Path source, Path prompts, String pool, GenerationParams params, Slo slo, Thresholds gates,
-                   Duration deadline, Path model) {
+                   RunGates limits, Duration deadline, Path model) {
 
     public Suite {
         Objects.requireNonNull(name, "name");
@@ -31,6 +33,7 @@ public record Suite(String name, Path source, Path prompts, String pool, Generat
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(slo, "slo");
         Objects.requireNonNull(gates, "gates");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The parameters a run of this suite is enqueued with: the defaults, overridden by the suite's. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.evalpipe.report.compare.RunGates;
 import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.contracts.Durations;
 import io.evalpipe.contracts.GenerationParams;
@@ -35,6 +36,8 @@ import java.util.regex.Pattern;
  * params: {max_tokens: 192, output_mode: schema}
  * slo: {e2e: 15s, ttft: 2s}
  * gates: {max_pass_rate_drop: 0.02, max_p95_increase: 20%}   # as `evalctl compare`; these are its defaults
+ *        # and, optionally, absolute limits on every run, as `evalctl run --min-pass-rate ...`:
+ *        # min_pass_rate: 0.9, min_goodput: 80%, max_p95: 15s, max_errors: 0
  * deadline: 30m
  * model: ../models/model.gguf
  * </pre>
@@ -42,7 +45,8 @@ import java.util.regex.Pattern;
 public final class SuiteFile {
     private static final Set<String> KEYS = Set.of("name", "prompts", "pool", "params", "slo", "gates", "deadline", "model");
     private static final Set<String> SLO_KEYS = Set.of("e2e", "ttft");
-    private static final Set<String> GATE_KEYS = Set.of("max_pass_rate_drop", "max_p95_increase");
+    private static final Set<String> GATE_KEYS = Set.of("max_pass_rate_drop", "max_p95_increase", "min_pass_rate", "min_goodput", "max_p95",
+            "max_errors");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
     private static final YAMLMapper YAML = YAMLMapper.builder()
             // Two `gates:` blocks would otherwise silently keep the last one.
@@ -81,9 +85,10 @@ public final class SuiteFile {
         GenerationParams params = params(root.get("params"));
         Slo slo = slo(root.get("slo"));
         Thresholds gates = gates(root.get("gates"));
+        RunGates limits = limits(root.get("gates"), slo);
         Duration deadline = root.has("deadline") ? positive(duration(root.get("deadline"), "deadline"), "deadline") : null;
         String model = optionalText(root, "model", null);
-        return new Suite(name, file, prompts, pool, params, slo, gates, deadline, model == null ? null : relativeToFile(model));
+        return new Suite(name, file, prompts, pool, params, slo, gates, limits, deadline, model == null ? null : relativeToFile(model));
     }
 
     private JsonNode readTree() {
@@ -190,6 +195,32 @@ public final class SuiteFile {
         double p95 = node.has("max_p95_increase")
                 ? fraction(node.get("max_p95_increase"), "gates.max_p95_increase") : Thresholds.DEFAULTS.maxP95Increase();
         return new Thresholds(drop, p95);
+    }
+
+    /** The absolute limits among {@code gates:} (checked there against the other keys); none unless given. */
+    private RunGates limits(JsonNode node, Slo slo) {
+        if (node == null || !node.isObject()) {
+            return RunGates.NONE;
+        }
+        Double minPassRate = node.has("min_pass_rate") ? fraction(node.get("min_pass_rate"), "gates.min_pass_rate") : null;
+        Double minGoodput = node.has("min_goodput") ? fraction(node.get("min_goodput"), "gates.min_goodput") : null;
+        Duration maxP95 = node.has("max_p95") ? positive(duration(node.get("max_p95"), "gates.max_p95"), "gates.max_p95") : null;
+        Integer maxErrors = null;
+        if (node.has("max_errors")) {
+            JsonNode n = node.get("max_errors");
+            if (!n.isIntegralNumber() || n.asLong() < 0 || n.asLong() > Integer.MAX_VALUE) {
+                throw problem("gates.max_errors: must be a whole number, 0 or more, got '" + n.asText() + "'");
+            }
+            maxErrors = n.asInt();
+        }
+        if (minGoodput != null && !slo.isSet()) {
+            throw problem("gates.min_goodput needs an slo (without one, goodput is the pass rate: use min_pass_rate)");
+        }
+        try {
+            return new RunGates(minPassRate, minGoodput, maxP95, maxErrors);
+        } catch (IllegalArgumentException e) {
+            throw problem("gates: " + e.getMessage());
+        }
     }
 
     /** {@code 0.02} or {@code 2%}: both mean two hundredths. */

@@ -73,6 +73,20 @@ class SuiteFileTest {
         assertThat(suite.gates().maxP95Increase()).isEqualTo(0.5);
     }
 
+    @Test
+    void shouldReadAbsoluteLimitsAmongTheGates() throws IOException {
+        Suite suite = SuiteFile.read(write("""
+                name: s
+                prompts: p.jsonl
+                slo: {e2e: 15s}
+                gates: {max_pass_rate_drop: 2%, min_pass_rate: 90%, min_goodput: 0.8, max_p95: 15s, max_errors: 0}
+                """));
+
+        assertThat(suite.gates().maxPassRateDrop()).isEqualTo(0.02);
+        assertThat(suite.limits()).isEqualTo(new io.evalpipe.report.compare.RunGates(0.9, 0.8, Duration.ofSeconds(15), 0));
+        assertThat(SuiteFile.read(write(VALID)).limits().isSet()).as("no limit unless one is given").isFalse();
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "name: s\\nprompts: p.jsonl\\ngates: {max_pass_rate_drop: 0.02}\\ngate: {}                 | unknown key 'gate'",
@@ -95,6 +109,10 @@ class SuiteFileTest {
             "name: [s\\nprompts: p.jsonl                                                             | not valid YAML",
             "- name: s                                                                               | expected a mapping",
             "''                                                                                      | the file is empty",
+            "name: s\\nprompts: p.jsonl\\ngates: {min_pass_rate: 1.5}                               | gates: the minimum pass rate must be within [0, 1]",
+            "name: s\\nprompts: p.jsonl\\ngates: {max_errors: 1.5}                                  | gates.max_errors: must be a whole number",
+            "name: s\\nprompts: p.jsonl\\ngates: {max_p95: 15}                                      | gates.max_p95: must be a duration",
+            "name: s\\nprompts: p.jsonl\\ngates: {min_goodput: 0.8}                                 | gates.min_goodput needs an slo",
     })
     void shouldRejectABadSuiteWithExitTwoNamingTheFile(String yaml, String expected) throws IOException {
         Path file = write(yaml.strip().replace("\\n", "\n"));

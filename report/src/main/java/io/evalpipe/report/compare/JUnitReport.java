@@ -1,6 +1,9 @@
 package io.evalpipe.report.compare;
 
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -13,42 +16,55 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * compare-junit.xml: one test case per gate, with a {@code <failure>} when the gate failed, so
+ * compare-junit.xml and gates-junit.xml: one test case per gate, with a {@code <failure>} when the gate failed, so
  * that a CI system (Jenkins, GitLab, GitHub test reporters) shows a regression as a failed test.
  * Built with the JDK's DOM, which escapes every text: run ids and findings can hold any character.
  */
 public final class JUnitReport {
 
     static final String SUITE_CLASS = "evalctl.compare";
+    static final String RUN_SUITE_CLASS = "evalctl.run";
 
     private JUnitReport() {}
 
+    /** compare-junit.xml: the gates of a candidate against its baseline. */
     public static String render(Comparison c) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("baseline", c.baseline().runId());
+        properties.put("candidate", c.candidate().runId());
+        properties.put("max_pass_rate_drop", String.valueOf(c.thresholds().maxPassRateDrop()));
+        properties.put("max_p95_increase", String.valueOf(c.thresholds().maxP95Increase()));
+        return render("evalctl compare", SUITE_CLASS, c.candidate().runId() + " vs " + c.baseline().runId(), properties, c.gates());
+    }
+
+    /** gates-junit.xml: one run's absolute gates ({@link RunGates}), for {@code evalctl run --min-pass-rate ...}. */
+    public static String render(String runId, List<GateResult> gates) {
+        return render("evalctl run", RUN_SUITE_CLASS, runId, Map.of("run_id", runId), gates);
+    }
+
+    private static String render(String tool, String className, String suiteName, Map<String, String> properties, List<GateResult> gates) {
         try {
             Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
-            long failures = c.gates().stream().filter(GateResult::failed).count();
+            long failures = gates.stream().filter(GateResult::failed).count();
             Element suites = doc.createElement("testsuites");
-            suites.setAttribute("name", "evalctl compare");
-            suites.setAttribute("tests", String.valueOf(c.gates().size()));
+            suites.setAttribute("name", tool);
+            suites.setAttribute("tests", String.valueOf(gates.size()));
             suites.setAttribute("failures", String.valueOf(failures));
             suites.setAttribute("errors", "0");
             doc.appendChild(suites);
             Element suite = doc.createElement("testsuite");
-            suite.setAttribute("name", c.candidate().runId() + " vs " + c.baseline().runId());
-            suite.setAttribute("tests", String.valueOf(c.gates().size()));
+            suite.setAttribute("name", suiteName);
+            suite.setAttribute("tests", String.valueOf(gates.size()));
             suite.setAttribute("failures", String.valueOf(failures));
             suite.setAttribute("errors", "0");
             suite.setAttribute("skipped", "0");
             suite.setAttribute("time", "0");
             suites.appendChild(suite);
-            Element properties = doc.createElement("properties");
-            property(doc, properties, "baseline", c.baseline().runId());
-            property(doc, properties, "candidate", c.candidate().runId());
-            property(doc, properties, "max_pass_rate_drop", String.valueOf(c.thresholds().maxPassRateDrop()));
-            property(doc, properties, "max_p95_increase", String.valueOf(c.thresholds().maxP95Increase()));
-            suite.appendChild(properties);
-            for (GateResult g : c.gates()) {
-                suite.appendChild(testCase(doc, g));
+            Element propertiesElement = doc.createElement("properties");
+            properties.forEach((name, value) -> property(doc, propertiesElement, name, value));
+            suite.appendChild(propertiesElement);
+            for (GateResult g : gates) {
+                suite.appendChild(testCase(doc, className, g));
             }
             return serialize(doc);
         } catch (ParserConfigurationException | TransformerException e) {
@@ -57,9 +73,9 @@ public final class JUnitReport {
         }
     }
 
-    private static Element testCase(Document doc, GateResult g) {
+    private static Element testCase(Document doc, String className, GateResult g) {
         Element testCase = doc.createElement("testcase");
-        testCase.setAttribute("classname", SUITE_CLASS);
+        testCase.setAttribute("classname", className);
         testCase.setAttribute("name", g.name());
         testCase.setAttribute("time", "0");
         if (g.failed()) {

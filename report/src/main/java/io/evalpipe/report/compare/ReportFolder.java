@@ -27,6 +27,8 @@ import org.apache.commons.csv.CSVRecord;
  *
  * @param passRate          passed / n; null when n is 0
  * @param passRateCi95      the Wilson interval summary.json states; null when n is 0
+ * @param errors            results with status {@code error}
+ * @param goodput           passes within the run's SLO, as summary.json states them
  * @param e2e               null when no result has an E2E latency
  * @param meanCompletionTokens over the latency population; null when it is empty
  * @param failuresByReason  as summary.json orders them: most frequent first
@@ -42,6 +44,8 @@ public record ReportFolder(
         int passed,
         Double passRate,
         Interval passRateCi95,
+        int errors,
+        Goodput goodput,
         Latency e2e,
         Double meanCompletionTokens,
         Map<String, Long> failuresByReason,
@@ -54,6 +58,13 @@ public record ReportFolder(
 
     /** E2E latency figures of summary.json, in milliseconds, with their bootstrap intervals. */
     public record Latency(int n, double p50, double p95, double max, Interval p50Ci95, Interval p95Ci95) {}
+
+    /**
+     * @param good    results that pass and meet the SLO (all passes without one)
+     * @param ci95    the Wilson interval of good / n summary.json states; null when n is 0
+     * @param sloSet  whether the run had an SLO; without one goodput equals the pass rate
+     */
+    public record Goodput(int good, Interval ci95, boolean sloSet) {}
 
     /** One line of results.csv. */
     public record Row(String promptId, String status, String failureReason, Double e2eMs, Double ttftMs, Integer completionTokens) {
@@ -135,6 +146,8 @@ public record ReportFolder(
                 passed,
                 n == 0 ? null : required(s, "pass_rate").asDouble(),
                 interval(s.get("pass_rate_ci95")),
+                s.path("errors").asInt(0),
+                new Goodput(s.path("goodput_count").asInt(passed), interval(s.get("goodput_ci95")), s.path("slo").isObject()),
                 latency(required(required(s, "latency_ms"), "e2e")),
                 numberOrNull(s.path("tokens").get("mean_completion_tokens")),
                 reasons,

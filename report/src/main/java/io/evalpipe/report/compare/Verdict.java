@@ -1,6 +1,9 @@
 package io.evalpipe.report.compare;
 
-/** What a gate concluded about the candidate. Only {@link #REGRESSION} and {@link #NO_DATA} fail it. */
+/**
+ * What a gate concluded: about a candidate against its baseline ({@link Gates}), or about one run against an absolute
+ * limit ({@link RunGates}). Only {@link #REGRESSION}, {@link #BEYOND_LIMIT} and {@link #NO_DATA} fail it.
+ */
 public enum Verdict {
     /** The point estimate is within the allowed change. */
     PASS("no regression", false),
@@ -14,7 +17,11 @@ public enum Verdict {
     /** The candidate has nothing to judge (no result, or no latency at all): that must not pass silently. */
     NO_DATA("no data", true),
     /** The baseline has nothing to compare with; the candidate cannot be judged against it. */
-    NO_BASELINE("nothing to compare with", false);
+    NO_BASELINE("nothing to compare with", false),
+    /** An absolute gate: the run's point estimate is within the limit. */
+    WITHIN_LIMIT("within the limit", false),
+    /** An absolute gate: the run's point estimate is beyond the limit (its interval is printed beside it, not used). */
+    BEYOND_LIMIT("beyond the limit", true);
 
     private final String label;
     private final boolean failed;

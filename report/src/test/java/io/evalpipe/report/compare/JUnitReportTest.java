@@ -49,6 +49,26 @@ class JUnitReportTest {
     }
 
     @Test
+    void shouldWriteARunsAbsoluteGatesAsTestCasesOfTheRun() throws Exception {
+        ReportFolder run = ReportFolder.read(CompareFixtures.run(reports, "gated", 9, CompareFixtures.tight(100, 20)));
+        List<GateResult> gates = new RunGates(0.5, null, null, 0).evaluate(run);
+
+        Document doc = parse(JUnitReport.render("gated", gates));
+
+        NodeList cases = doc.getElementsByTagName("testcase");
+        assertThat(cases.getLength()).isEqualTo(2);
+        Element passRate = (Element) cases.item(0);
+        assertThat(passRate.getAttribute("name")).isEqualTo(RunGates.MIN_PASS_RATE);
+        assertThat(passRate.getAttribute("classname")).isEqualTo("evalctl.run");
+        assertThat(((Element) passRate.getElementsByTagName("failure").item(0)).getAttribute("message"))
+                .isEqualTo("beyond the limit: " + gates.get(0).finding());
+        assertThat(((Element) cases.item(1)).getElementsByTagName("failure").getLength()).isZero(); // no errors at all
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertThat(suite.getAttribute("name")).isEqualTo("gated");
+        assertThat(suite.getAttribute("failures")).isEqualTo("1");
+    }
+
+    @Test
     void shouldWriteBothFilesIntoTheFolderGiven() throws Exception {
         double[] fast = CompareFixtures.tight(100, 4);
         Path base = CompareFixtures.run(reports, "base", 4, fast);
