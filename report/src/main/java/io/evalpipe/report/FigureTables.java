@@ -64,6 +64,37 @@ final class FigureTables {
         return t;
     }
 
+    /** The run's and each pool's throughput over its makespan ({@link RunThroughput}). */
+    static Table runThroughput(RunFigures f) {
+        Table t = new Table("lrrrrrr", "Scope", "Timed results", "Makespan (s)", "Completed", "Requests/s", "Output tokens/s",
+                "Total tokens/s");
+        throughputRow(t, "run", f.throughput());
+        f.throughputByPool().forEach((pool, tp) -> throughputRow(t, "pool " + pool, tp));
+        return t;
+    }
+
+    private static void throughputRow(Table t, String scope, RunThroughput tp) {
+        t.row(scope, String.valueOf(tp.timed()), tp.makespanMs() == null ? Fmt.NONE : Fmt.figure(tp.makespanMs() / 1000),
+                String.valueOf(tp.completed()), rate(tp.requestsPerSec()), rate(tp.outputTokensPerSec()), rate(tp.totalTokensPerSec()));
+    }
+
+    /** TTFT and E2E by prompt length ({@link PromptLengthBucket}); N is the bucket's share of the latency population. */
+    static Table byPromptLength(RunFigures f) {
+        Table t = new Table("lrrrrr", "Prompt tokens", "N", "TTFT p50 (ms)", "TTFT p95 (ms)", "E2E p50 (ms)", "E2E p95 (ms)");
+        for (PromptLengthBucket b : f.byPromptLength()) {
+            t.row(b.label(), String.valueOf(b.n()), percentile(b.ttft(), 50), percentile(b.ttft(), 95),
+                    percentile(b.e2e(), 50), percentile(b.e2e(), 95));
+        }
+        return t;
+    }
+
+    private static String percentile(LatencyStats s, int p) {
+        if (s == null) {
+            return Fmt.NONE;
+        }
+        return Fmt.marked(Fmt.figure(p == 50 ? s.p50() : s.p95()), LatencyStats.atExtreme(s.n(), p));
+    }
+
     static Table intervals(RunFigures f) {
         Table t = new Table("lrrl", "Figure", "Estimate", "95% interval", "Method")
                 .row("Pass rate (of N)", Fmt.percent(f.passRate()), Fmt.percentInterval(f.passRateCi95()), "Wilson score")

@@ -43,6 +43,11 @@ final class HtmlReport {
         h.note("Percentiles use " + Percentiles.METHOD + ". Population: " + RunFigures.LATENCY_POPULATION);
         h.section("Decode throughput (tokens/s)", FigureTables.throughput(f));
         h.note("Definition: " + TokenRate.DEFINITION);
+        h.section("Run throughput", FigureTables.runThroughput(f));
+        h.note(RunThroughput.DEFINITION);
+        h.section("Latency by prompt length", FigureTables.byPromptLength(f));
+        h.note(PromptLengthBucket.DEFINITION);
+        h.promptLengthScatter(report);
         h.section("95% intervals", FigureTables.intervals(f));
         h.note("Rates: " + Wilson.METHOD);
         h.note("Percentiles: " + Bootstrap.METHOD);
@@ -72,6 +77,16 @@ final class HtmlReport {
                 + " (ceil(sqrt(N)), at most " + SvgCharts.MAX_BINS + "), N = " + sorted.length + ".");
         raw(SvgCharts.ecdf(sorted, f.e2e().p50(), f.e2e().p95(), "E2E latency (ms)") + "\n");
         note("Empirical CDF: the share of prompts whose E2E is at most x; dashed lines at p50 and p95.");
+    }
+
+    private void promptLengthScatter(RunReport report) {
+        List<EvalResult> withTtft = report.results().stream().filter(r -> r.e2eMs() != null && r.ttftMs() != null).toList();
+        if (withTtft.isEmpty()) {
+            return;
+        }
+        raw(SvgCharts.scatter(withTtft.stream().mapToDouble(EvalResult::promptTokens).toArray(),
+                withTtft.stream().mapToDouble(EvalResult::ttftMs).toArray(), "prompt tokens", "TTFT (ms)") + "\n");
+        note("One dot per result with a TTFT (N = " + withTtft.size() + "): TTFT against the prompt's tokens.");
     }
 
     private void failuresByReason(Map<String, Long> byReason) {

@@ -47,6 +47,10 @@ final class MarkdownReport {
                 + RunFigures.LATENCY_POPULATION);
         r.section("Decode throughput (tokens/s)", FigureTables.throughput(f));
         r.paragraph("Definition: " + TokenRate.DEFINITION);
+        r.section("Run throughput", FigureTables.runThroughput(f));
+        r.paragraph(RunThroughput.DEFINITION);
+        r.section("Latency by prompt length", FigureTables.byPromptLength(f));
+        r.paragraph(PromptLengthBucket.DEFINITION);
         r.section("95% intervals", FigureTables.intervals(f));
         r.paragraph("Rates: " + Wilson.METHOD);
         r.paragraph("Percentiles: " + Bootstrap.METHOD);

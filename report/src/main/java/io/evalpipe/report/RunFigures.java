@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  * @param meanPromptTokens     over the latency population; null when it is empty
  * @param byPool               per {@link EvalResult#pool()}, in name order
  * @param byWorker             per {@link EvalResult#workerId()}, in name order
+ * @param throughput           the run's requests and tokens per second over its makespan
+ * @param throughputByPool     the same per pool, each over its own makespan, in name order
+ * @param byPromptLength       latency by prompt tokens, every bucket listed
  * @param outliers             the results that get a snapshot, in manifest order
  */
 record RunFigures(
@@ -57,6 +60,9 @@ record RunFigures(
         Goodput goodput,
         Map<String, GroupFigures> byPool,
         Map<String, GroupFigures> byWorker,
+        RunThroughput throughput,
+        Map<String, RunThroughput> throughputByPool,
+        List<PromptLengthBucket> byPromptLength,
         List<Outlier> outliers) {
 
     /**
@@ -117,6 +123,9 @@ record RunFigures(
                 Goodput.of(results, expected, slo),
                 GroupFigures.by(results, EvalResult::pool),
                 GroupFigures.by(results, EvalResult::workerId),
+                RunThroughput.of(results),
+                RunThroughput.byPool(results),
+                PromptLengthBucket.of(timed),
                 Outlier.select(results, e2e));
     }
 

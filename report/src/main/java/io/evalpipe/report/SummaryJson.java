@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.RunManifest;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,10 @@ final class SummaryJson {
         putStats(latency.putObject("tpot"), f.tpot());
         putStats(latency.putObject("queue_wait"), f.queueWait());
         putStats(root.putObject("tokens_per_s"), f.tokensPerSec());
+        putThroughput(root.putObject("throughput"), f.throughput());
+        ObjectNode poolThroughput = root.putObject("throughput_by_pool");
+        f.throughputByPool().forEach((pool, tp) -> putThroughput(poolThroughput.putObject(pool), tp));
+        putPromptLength(root.putArray("by_prompt_length"), f.byPromptLength());
         ObjectNode tokens = root.putObject("tokens");
         tokens.put("n", f.latencyPopulation());
         tokens.put("mean_prompt_tokens", f.meanPromptTokens());
@@ -59,6 +64,8 @@ final class SummaryJson {
         definitions.put("pass_rate_ci95", Wilson.METHOD);
         definitions.put("bootstrap_ci95", Bootstrap.METHOD);
         definitions.put("goodput", Goodput.DEFINITION);
+        definitions.put("throughput", RunThroughput.DEFINITION);
+        definitions.put("by_prompt_length", PromptLengthBucket.DEFINITION);
         root.set("model", Json.WIRE.valueToTree(m.model()));
         root.set("params", Json.WIRE.valueToTree(m.params()));
         root.put("pool", m.pool());
@@ -101,6 +108,27 @@ final class SummaryJson {
             node.putNull(name);
         } else {
             node.putArray(name).add(ci.lo()).add(ci.hi());
+        }
+    }
+
+    private static void putThroughput(ObjectNode node, RunThroughput tp) {
+        node.put("timed", tp.timed());
+        node.put("makespan_ms", tp.makespanMs());
+        node.put("completed", tp.completed());
+        node.put("input_tokens", tp.inputTokens());
+        node.put("output_tokens", tp.outputTokens());
+        node.put("requests_per_s", tp.requestsPerSec());
+        node.put("output_tokens_per_s", tp.outputTokensPerSec());
+        node.put("total_tokens_per_s", tp.totalTokensPerSec());
+    }
+
+    private static void putPromptLength(ArrayNode array, List<PromptLengthBucket> buckets) {
+        for (PromptLengthBucket b : buckets) {
+            ObjectNode node = array.addObject();
+            node.put("prompt_tokens", b.label());
+            node.put("n", b.n());
+            putStats(node.putObject("ttft_ms"), b.ttft());
+            putStats(node.putObject("e2e_ms"), b.e2e());
         }
     }
 

@@ -83,6 +83,27 @@ final class SvgCharts {
         return svg.append("</svg>").toString();
     }
 
+    /**
+     * One dot per result at (x, y), e.g. TTFT against prompt tokens: prefill grows with the prompt,
+     * and a dot far above the others at the same length is a slow prefill, not a long prompt.
+     * The y axis starts at 0 so that heights compare.
+     */
+    static String scatter(double[] xs, double[] ys, String xLabel, String yLabel) {
+        if (xs.length != ys.length || xs.length == 0) {
+            throw new IllegalArgumentException("need as many y values as x values, and at least one: " + xs.length + ", " + ys.length);
+        }
+        Axis x = Axis.of(java.util.Arrays.stream(xs).sorted().toArray());
+        double yMax = java.util.Arrays.stream(ys).max().orElseThrow();
+        double yTop = yMax > 0 ? yMax : 1;
+        StringBuilder svg = open(yLabel + " against " + xLabel);
+        for (int i = 0; i < xs.length; i++) {
+            svg.append(f("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#4a78b5\" fill-opacity=\"0.6\"><title>%s: %s</title></circle>",
+                    x.px(xs[i]), y(ys[i] / yTop), Fmt.figure(xs[i]), Fmt.figure(ys[i])));
+        }
+        axes(svg, x, Fmt.figure(yTop), yLabel, xLabel);
+        return svg.append("</svg>").toString();
+    }
+
     /** The x range: the sample's, widened around a single value so that it is not zero. */
     private record Axis(double lo, double hi) {
         static Axis of(double[] sorted) {

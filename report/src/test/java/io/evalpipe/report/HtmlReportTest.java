@@ -58,10 +58,12 @@ class HtmlReportTest {
 
         assertThat(html).startsWith("<!DOCTYPE html>")
                 .contains("<h2>Summary</h2>", "<h2>Latency (ms)</h2>", "<h2>By pool</h2>", "<h2>By worker</h2>",
-                        "<h2>Failures</h2>", "<h2>Outlier snapshots</h2>", "<h2>95% intervals</h2>")
+                        "<h2>Failures</h2>", "<h2>Outlier snapshots</h2>", "<h2>95% intervals</h2>", "<h2>Run throughput</h2>",
+                        "<h2>Latency by prompt length</h2>")
                 .contains("no SLO set")
                 .contains(FigureTables.DAGGER_NOTE.substring(0, 20));
-        assertThat(html.split("<svg ", -1)).hasSize(3);
+        // The E2E histogram and CDF, and TTFT against prompt tokens.
+        assertThat(html.split("<svg ", -1)).hasSize(4);
         assertThat(html).contains("<a href=\"snapshots/p2.json\">p2</a>");
     }
 
