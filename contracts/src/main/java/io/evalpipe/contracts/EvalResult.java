@@ -22,6 +22,10 @@ import java.util.List;
  * @param lineage          engine, backend and model that produced it; null for a rejected job
  * @param engineTimings    the engine's own account of the generation (llama-server's {@code
  *                         timings}); null where the engine gives none (in-process llama.cpp)
+ * @param messages         the job's messages, copied so that the report (written where only results
+ *                         and the manifest arrive) can show what was asked; empty in a result written
+ *                         before the field existed, for a job that could not be read, and where the
+ *                         result would not fit a record with them (a note then says so)
  */
 public record EvalResult(
         int schemaVersion,
@@ -44,10 +48,23 @@ public record EvalResult(
         List<String> notes,
         String pool,
         Lineage lineage,
-        EngineTimings engineTimings) {
+        EngineTimings engineTimings,
+        List<ChatMessage> messages) {
 
     public EvalResult {
         validationErrors = validationErrors == null ? List.of() : List.copyOf(validationErrors);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        messages = messages == null ? List.of() : List.copyOf(messages);
+    }
+
+    /** A result without its job's messages: a dead letter whose job could not be read, a benchmark's, a test's. */
+    public EvalResult(int schemaVersion, String runId, String promptId, String workerId, ResultStatus status,
+                      String failureReason, String output, List<String> validationErrors, String finishReason,
+                      int promptTokens, int completionTokens, Double ttftMs, Double e2eMs, Double tpotMs,
+                      Double queueWaitMs, Instant startedAt, Instant finishedAt, List<String> notes, String pool,
+                      Lineage lineage, EngineTimings engineTimings) {
+        this(schemaVersion, runId, promptId, workerId, status, failureReason, output, validationErrors, finishReason,
+                promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, finishedAt, notes, pool,
+                lineage, engineTimings, List.of());
     }
 }

@@ -1,7 +1,11 @@
 package io.evalpipe.report;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -29,11 +33,16 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** UTF-8; the temporary file is removed whatever happens. */
+    /**
+     * UTF-8, with a lone surrogate (text from a result can hold one: JSON on the wire may escape half
+     * a pair) written as U+FFFD: {@code Files.newBufferedWriter} would refuse it, and one reply would
+     * then cost the run its whole report. The temporary file is removed whatever happens.
+     */
     public static void write(Path target, Content content) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "-" + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (Writer out = new BufferedWriter(new OutputStreamWriter(
+                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), encoder()))) {
                 content.writeTo(out);
             }
             try {
@@ -45,5 +54,12 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static CharsetEncoder encoder() {
+        return StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith("\uFFFD".getBytes(StandardCharsets.UTF_8));
     }
 }

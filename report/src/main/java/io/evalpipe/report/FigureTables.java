@@ -2,10 +2,16 @@ package io.evalpipe.report;
 
 import io.evalpipe.report.Table.Cell;
 import io.evalpipe.contracts.EvalResult;
+import io.evalpipe.contracts.GenerationParams;
+import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Lineage;
+import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.ResultStatus;
+import io.evalpipe.contracts.RunManifest;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +24,9 @@ final class FigureTables {
 
     /** Long validation messages would make a table unreadable; results.csv has them whole. */
     static final int MAX_ERROR_CHARS = 300;
+
+    /** What the reports say in place of the model table when the manifest names no model. */
+    static final String NO_MODEL = "Not recorded in the manifest.";
 
     private FigureTables() {}
 
@@ -146,6 +155,38 @@ final class FigureTables {
 
     private static String rate(Double perSecond) {
         return perSecond == null ? Fmt.NONE : Fmt.figure(perSecond);
+    }
+
+    /** The run-level parameters as the manifest has them: a prompt's own overrides are in its job only. */
+    static Table parameters(RunManifest m) {
+        GenerationParams p = m.params() == null ? GenerationParams.NONE : m.params();
+        return new Table("ll", "Parameter", "Value")
+                .row("pool", m.pool())
+                .row("created_at", value(m.createdAt()))
+                .row("deadline_ms", value(m.deadlineMs()))
+                .row("prompt_set_sha256", m.promptSetSha256())
+                .row("max_tokens", value(p.maxTokens()))
+                .row("temperature", value(p.temperature()))
+                .row("top_p", value(p.topP()))
+                .row("top_k", value(p.topK()))
+                .row("repeat_penalty", value(p.repeatPenalty()))
+                .row("seed", value(p.seed()))
+                // As JSON, so that a stop string of "\n" reads as such instead of vanishing into a space.
+                .row("stop", p.stop() == null ? null : new String(Json.encode(p.stop()), StandardCharsets.UTF_8))
+                .row("timeout_ms", value(p.timeoutMs()))
+                .row("output_mode", p.outputMode());
+    }
+
+    /** The model file of the run, its hash cut to 12 digits; see {@link #NO_MODEL} for a manifest without one. */
+    static Table model(ModelInfo model) {
+        String sha = model.sha256() == null ? "" : model.sha256().substring(0, Math.min(12, model.sha256().length()));
+        return new Table("llrl", "File", "SHA-256", "Size", "Synthetic")
+                .row(model.fileName(), sha, String.format(Locale.ROOT, "%.1f MiB (%d bytes)",
+                        model.sizeBytes() / (1024.0 * 1024.0), model.sizeBytes()), model.synthetic() ? "yes" : "no");
+    }
+
+    private static String value(Object v) {
+        return v == null ? null : v.toString();
     }
 
     /** Each prompt linked to its snapshot; an id that cannot be a file name has none. */

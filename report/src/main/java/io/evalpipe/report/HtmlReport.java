@@ -8,9 +8,11 @@ import java.util.Objects;
 
 /**
  * report.html: the run in one file a browser opens from disk or an e-mail, with no CSS, script or
- * font fetched from anywhere, and a Content-Security-Policy that would stop any script even if
- * escaping failed. Every text goes through {@link Escape#html}: outputs and errors are model- or
- * user-controlled, and a {@code <script>} in a reply must stay text.
+ * font fetched from anywhere, and a Content-Security-Policy that lets only the prompt viewer's own
+ * script run ({@link ReportViewer#SCRIPT_SOURCE}), so that no other would even if escaping failed.
+ * Every text of the tables goes through {@link Escape#html}, and the viewer's data through
+ * {@link Escape#jsonForScript}: outputs and errors are model- or user-controlled, and a
+ * {@code <script>} in a reply must stay text.
  */
 final class HtmlReport {
 
@@ -28,8 +30,9 @@ final class HtmlReport {
         RunManifest m = report.manifest();
         String title = "Evaluation report: " + Objects.toString(m.runId(), "");
         h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-                + "<title>" + Escape.html(title) + "</title><style>" + STYLE + "</style></head><body>\n");
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src "
+                + ReportViewer.SCRIPT_SOURCE + "\">\n"
+                + "<title>" + Escape.html(title) + "</title><style>" + STYLE + ReportViewer.style() + "</style></head><body>\n");
         h.raw("<h1>" + Escape.html(title) + "</h1>\n");
         if (m.model() != null && m.model().synthetic()) {
             h.raw("<p class=\"warn\"><strong>Warning:</strong> " + Escape.html(MarkdownReport.SYNTHETIC_WARNING) + "</p>\n");
@@ -59,7 +62,15 @@ final class HtmlReport {
         h.failuresByReason(f.failuresByReason());
         h.section("Failures", FigureTables.failures(report.results()));
         h.section("Outlier snapshots", FigureTables.outliers(f));
+        h.raw(ReportViewer.section(report, f));
         h.missing(report.missing());
+        h.section("Run parameters", FigureTables.parameters(m));
+        if (m.model() == null) {
+            h.raw("<h2>Model</h2>\n");
+            h.note(FigureTables.NO_MODEL);
+        } else {
+            h.section("Model", FigureTables.model(m.model()));
+        }
         h.raw("</body></html>\n");
         return h.html.toString();
     }

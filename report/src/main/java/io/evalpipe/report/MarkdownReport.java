@@ -1,14 +1,10 @@
 package io.evalpipe.report;
 
 import io.evalpipe.contracts.EvalResult;
-import io.evalpipe.contracts.GenerationParams;
-import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunManifest;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -178,49 +174,18 @@ final class MarkdownReport {
     }
 
     private void parameters(RunManifest m) {
-        GenerationParams p = m.params() == null ? GenerationParams.NONE : m.params();
-        line("## Run parameters");
-        line("");
-        row("Parameter", "Value");
-        line("|---|---|");
-        row("pool", Escape.markdownCell(m.pool()));
-        row("created_at", m.createdAt() == null ? "" : m.createdAt().toString());
-        row("deadline_ms", value(m.deadlineMs()));
-        row("prompt_set_sha256", Escape.markdownCell(m.promptSetSha256()));
-        row("max_tokens", value(p.maxTokens()));
-        row("temperature", value(p.temperature()));
-        row("top_p", value(p.topP()));
-        row("top_k", value(p.topK()));
-        row("repeat_penalty", value(p.repeatPenalty()));
-        row("seed", value(p.seed()));
-        // As JSON, so that a stop string of "\n" reads as such instead of vanishing into a space.
-        row("stop", p.stop() == null ? "" : Escape.markdownCell(new String(Json.encode(p.stop()), StandardCharsets.UTF_8)));
-        row("timeout_ms", value(p.timeoutMs()));
-        row("output_mode", Escape.markdownCell(p.outputMode()));
-        line("");
+        section("Run parameters", FigureTables.parameters(m));
     }
 
     private void model(ModelInfo model) {
-        line("## Model");
-        line("");
         if (model == null) {
-            line("Not recorded in the manifest.");
+            line("## Model");
+            line("");
+            line(FigureTables.NO_MODEL);
             line("");
             return;
         }
-        row("File", "SHA-256", "Size", "Synthetic");
-        line("|---|---|---:|---|");
-        String sha = model.sha256() == null ? "" : model.sha256().substring(0, Math.min(12, model.sha256().length()));
-        row(Escape.markdownCell(model.fileName()), Escape.markdownCell(sha), size(model.sizeBytes()), model.synthetic() ? "yes" : "no");
-        line("");
-    }
-
-    private static String value(Object v) {
-        return v == null ? "" : Escape.markdownCell(v.toString());
-    }
-
-    private static String size(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB (%d bytes)", bytes / (1024.0 * 1024.0), bytes);
+        section("Model", FigureTables.model(model));
     }
 
     private void row(String... cells) {

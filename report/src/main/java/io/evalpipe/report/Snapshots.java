@@ -18,11 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code snapshots/<prompt id>.json}: everything known about one {@link Outlier}, in one file a
- * person can open from the report without digging through the CSV.
- *
- * <p>The prompt's messages are not in the snapshot: an {@link EvalResult} does not carry them, and
- * the report is written from results and the manifest only. They may be added once the aggregator
- * has the prompt set.
+ * person can open from the report without digging through the CSV: what was asked (the messages the
+ * result carries from its job; empty for a result without them), what came back, and how.
  */
 final class Snapshots {
 
@@ -122,6 +119,7 @@ final class Snapshots {
         s.put("run_e2e_p95_ms", f.e2e() == null ? null : f.e2e().p95());
         // The run's parameters: a prompt's own overrides are not in the result.
         s.set("params", Json.WIRE.valueToTree(m.params()));
+        s.set("messages", Json.WIRE.valueToTree(r.messages()));
         s.put("output", r.output());
         s.put("prompt_tokens", r.promptTokens());
         s.put("completion_tokens", r.completionTokens());

@@ -1,5 +1,6 @@
 package io.evalpipe.report;
 
+import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.EngineTimings;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.FailureReason;
@@ -179,6 +180,7 @@ public final class Fixtures {
         private Instant startedAt = CREATED_AT.plusSeconds(1);
         private List<String> notes = List.of();
         private EngineTimings engineTimings;
+        private List<ChatMessage> messages = List.of();
 
         private ResultBuilder(String runId, String promptId) {
             this.runId = runId;
@@ -285,6 +287,12 @@ public final class Fixtures {
             return this;
         }
 
+        /** The job's messages, as the worker copies them into the result; none unless given. */
+        public ResultBuilder messages(ChatMessage... messages) {
+            this.messages = Arrays.asList(messages);
+            return this;
+        }
+
         public ResultBuilder startedAt(Instant startedAt) {
             this.startedAt = startedAt;
             return this;
@@ -295,7 +303,7 @@ public final class Fixtures {
             Instant finishedAt = e2eMs == null || startedAt == null ? startedAt : startedAt.plus(Duration.ofNanos((long) (e2eMs * 1_000_000)));
             return new EvalResult(Messages.SCHEMA_VERSION, runId, promptId, workerId, status, failureReason, output,
                     validationErrors, finishReason, promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs,
-                    startedAt, finishedAt, notes, pool, LINEAGE, engineTimings);
+                    startedAt, finishedAt, notes, pool, LINEAGE, engineTimings, messages);
         }
     }
 }

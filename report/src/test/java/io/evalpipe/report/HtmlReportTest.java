@@ -4,6 +4,7 @@ import static io.evalpipe.report.Fixtures.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.evalpipe.contracts.FailureReason;
+import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunManifest;
 import java.util.Locale;
@@ -35,11 +36,18 @@ class HtmlReportTest {
         assertThat(Escape.html("a\u0000b\tc\nd")).isEqualTo("a b\tc\nd");
     }
 
+    /** The page without the viewer's two script elements, whose data {@link ReportViewerTest} checks. */
+    private static String tables(String html) {
+        ViewerPage page = ViewerPage.of(html);
+        return html.replace(page.dataText(), "").replace(page.script(), "");
+    }
+
     @Test
     void shouldKeepAScriptInAnErrorAsText() {
-        String html = hostileReport();
+        String html = tables(hostileReport());
 
-        assertThat(html.toLowerCase(Locale.ROOT)).doesNotContain("<script").doesNotContain("onmouseover=\"");
+        assertThat(html.toLowerCase(Locale.ROOT).split("<script", -1)).as("the viewer's two").hasSize(3);
+        assertThat(html.toLowerCase(Locale.ROOT)).doesNotContain("onmouseover=\"");
         assertThat(html).contains("/a: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
                 .contains("&lt;b onmouseover=&quot;x()&quot;&gt;w&lt;/b&gt;");
     }
@@ -48,8 +56,26 @@ class HtmlReportTest {
     void shouldNeedNothingFromOutsideTheFile() {
         String html = hostileReport().toLowerCase(Locale.ROOT);
 
-        assertThat(html).doesNotContain("http:", "https:", "src=", "<link", "@import", "url(", "<script");
-        assertThat(html).contains("<style>").contains("content-security-policy").contains("default-src 'none'");
+        assertThat(html).doesNotContain("http:", "https:", "src=", "<link", "@import", "url(", "<script src", "fetch(",
+                "xmlhttprequest", "websocket", "import(");
+        assertThat(html).contains("<style>").contains("content-security-policy").contains("default-src 'none'")
+                .doesNotContain("'unsafe-inline'; script-src 'unsafe", "'unsafe-eval'");
+    }
+
+    @Test
+    void shouldShowTheRunParametersAndTheModelAsReportMdDoes() {
+        RunManifest m = Fixtures.manifest("run-p").prompts("p1").pool("<i>gpu</i>")
+                .params(GenerationParams.DEFAULTS).build();
+        String html = render(Fixtures.report(m, Fixtures.pass("run-p", "p1", 300.0)));
+
+        assertThat(html).contains("<h2>Run parameters</h2>", "<td>pool</td><td>&lt;i&gt;gpu&lt;/i&gt;</td>",
+                "<td>max_tokens</td><td>" + GenerationParams.DEFAULTS.maxTokens() + "</td>",
+                "<td>created_at</td><td>" + Fixtures.CREATED_AT + "</td>");
+        assertThat(html).contains("<h2>Model</h2>", "<td>tiny-q4_k_m.gguf</td><td>0123456789ab</td>",
+                "<td class=\"r\">11.8 MiB (12345678 bytes)</td><td>no</td>");
+        String withoutModel = render(Fixtures.report(Fixtures.manifest("run-p").prompts("p1").model(null).build(),
+                Fixtures.pass("run-p", "p1", 300.0)));
+        assertThat(withoutModel).contains("<h2>Model</h2>\n<p class=\"note\">" + FigureTables.NO_MODEL + "</p>");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.FailureReason;
 import io.evalpipe.contracts.RunManifest;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ class SnapshotsTest {
         RunManifest m = Fixtures.manifest("run-1", "p1");
         RunReport report = Fixtures.report(m, result("run-1", "p1")
                 .fail(FailureReason.SCHEMA_VIOLATION, "/answer: required").output("{\"x\":1}").workerId("w7")
-                .pool("gpu").e2eMs(700.0).ttftMs(200.0).tokens(30, 11).notes("salvaged").build());
+                .pool("gpu").e2eMs(700.0).ttftMs(200.0).tokens(30, 11).notes("salvaged")
+                .messages(new ChatMessage("system", "Reply in JSON."), new ChatMessage("user", "Ask me a question.")).build());
         RunFigures f = RunFigures.of(report);
 
         JsonNode s = Snapshots.build(m, f, f.outliers().get(0));
@@ -49,6 +51,9 @@ class SnapshotsTest {
         assertThat(s.get("failure_reason").asText()).isEqualTo("schema_violation");
         assertThat(s.get("snapshot_reasons")).extracting(JsonNode::asText).containsExactly("fail");
         assertThat(s.get("params").get("max_tokens").asInt()).isEqualTo(256);
+        assertThat(s.get("messages")).hasSize(2);
+        assertThat(s.get("messages").get(0).get("role").asText()).isEqualTo("system");
+        assertThat(s.get("messages").get(1).get("content").asText()).isEqualTo("Ask me a question.");
         assertThat(s.get("output").asText()).isEqualTo("{\"x\":1}");
         assertThat(s.get("prompt_tokens").asInt()).isEqualTo(30);
         assertThat(s.get("completion_tokens").asInt()).isEqualTo(11);
@@ -62,6 +67,15 @@ class SnapshotsTest {
         assertThat(s.get("pool").asText()).isEqualTo("gpu");
         assertThat(s.get("lineage").get("engine").asText()).isEqualTo("llamacpp");
         assertThat(s.get("lineage").get("model_load_ms").asLong()).isEqualTo(250);
+    }
+
+    @Test
+    void shouldHoldAnEmptyListForAResultWithoutMessages() {
+        RunManifest m = Fixtures.manifest("run-1", "p1");
+        RunReport report = Fixtures.report(m, Fixtures.fail("run-1", "p1", FailureReason.INVALID_JSON, "not JSON"));
+        RunFigures f = RunFigures.of(report);
+
+        assertThat(Snapshots.build(m, f, f.outliers().get(0)).get("messages").isEmpty()).isTrue();
     }
 
     @Test

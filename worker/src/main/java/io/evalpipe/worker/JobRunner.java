@@ -155,6 +155,7 @@ public final class JobRunner {
                               Double ttftMs, Double e2eMs, Double tpotMs, EngineTimings engineTimings) {
         return new EvalResult(Messages.SCHEMA_VERSION, job.runId(), job.promptId(), workerId, status,
                 reason == null ? null : reason.wireName(), output, errors, finish, promptTokens, completionTokens,
-                ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, clock.instant(), notes, pool, lineage, engineTimings);
+                ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, clock.instant(), notes, pool, lineage, engineTimings,
+                job.messages());
     }
 }

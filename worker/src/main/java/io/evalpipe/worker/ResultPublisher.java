@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * job is acknowledged to its queue only once its outcome is safe.
  *
  * <p>A result larger than a record may be (the producer's {@code max.request.size}, the topic's {@code
- * max.message.bytes}) is published with its output cut to fit and a note saying so; the whole output
- * goes to this class's log at DEBUG. Without that, the job would fail to publish on every worker that
- * takes it, and stop each of them in turn.
+ * max.message.bytes}) is published without the job's messages, then, if it still does not fit, with
+ * its output cut to fit, and a note saying so each time; the whole output goes to this class's log at
+ * DEBUG. The messages go first: they are in the prompt file (and on the jobs topic), the output is in
+ * no other place. Without that, the job would fail to publish on every worker that takes it, and stop
+ * each of them in turn.
  */
 public final class ResultPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultPublisher.class);
@@ -82,7 +84,8 @@ public final class ResultPublisher implements AutoCloseable {
                 throw e;
             }
             // The limit was smaller than we knew (a broker setting we could not read): cut harder, once.
-            EvalResult halved = cut(result, Math.max(0, value.length / 2 - RECORD_OVERHEAD), "the broker refused it as too large");
+            String why = "the broker refused it as too large";
+            EvalResult halved = cut(withoutMessages(result, why), Math.max(0, value.length / 2 - RECORD_OVERHEAD), why);
             send(new ProducerRecord<>(topics.results(), halved.runId(), Messages.RESULT.serializer().serialize(null, halved)));
         }
     }
@@ -116,11 +119,31 @@ public final class ResultPublisher implements AutoCloseable {
                 || t instanceof ProducerFencedException || t instanceof UnsupportedVersionException;
     }
 
-    /** The result as it will fit in {@link #maxValueBytes}, its output (then its errors) cut if needed. */
+    /** The result as it will fit in {@link #maxValueBytes}: without its messages, then its output (and errors) cut, if needed. */
     EvalResult fit(EvalResult r) {
-        int size = Messages.RESULT.serializer().serialize(null, r).length;
-        return size <= maxValueBytes ? r : cut(r, maxValueBytes, "over the result topic's record limit of "
-                + (maxValueBytes + RECORD_OVERHEAD) + " bytes (max.request.size, max.message.bytes)");
+        if (size(r) <= maxValueBytes) {
+            return r;
+        }
+        String why = "over the result topic's record limit of " + (maxValueBytes + RECORD_OVERHEAD)
+                + " bytes (max.request.size, max.message.bytes)";
+        EvalResult lean = withoutMessages(r, why);
+        return size(lean) <= maxValueBytes ? lean : cut(lean, maxValueBytes, why);
+    }
+
+    private static int size(EvalResult r) {
+        return Messages.RESULT.serializer().serialize(null, r).length;
+    }
+
+    private static EvalResult withoutMessages(EvalResult r, String why) {
+        if (r.messages().isEmpty()) {
+            return r;
+        }
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add("the prompt's messages are left out of the result: it was " + why);
+        return new EvalResult(r.schemaVersion(), r.runId(), r.promptId(), r.workerId(), r.status(), r.failureReason(),
+                r.output(), r.validationErrors(), r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs(),
+                r.e2eMs(), r.tpotMs(), r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(),
+                r.engineTimings(), List.of());
     }
 
     /** Keeps the longest prefix of the output that fits {@code budget} bytes, found by bisection on code points. */
@@ -136,7 +159,7 @@ public final class ResultPublisher implements AutoCloseable {
             int mid = (lo + hi) >>> 1;
             String kept = output.substring(0, output.offsetByCodePoints(0, mid));
             EvalResult candidate = withOutput(r, kept, errors, note(r, output, kept.length(), why));
-            if (Messages.RESULT.serializer().serialize(null, candidate).length <= budget) {
+            if (size(candidate) <= budget) {
                 best = candidate;
                 lo = mid + 1;
             } else {
@@ -159,7 +182,7 @@ public final class ResultPublisher implements AutoCloseable {
     private static EvalResult withOutput(EvalResult r, String output, List<String> errors, List<String> notes) {
         return new EvalResult(r.schemaVersion(), r.runId(), r.promptId(), r.workerId(), r.status(), r.failureReason(), output,
                 errors, r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs(), r.e2eMs(), r.tpotMs(),
-                r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(), r.engineTimings());
+                r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(), r.engineTimings(), r.messages());
     }
 
     @Override

@@ -51,6 +51,7 @@ class JobRunnerTest {
         assertThat(r.workerId()).isEqualTo("w1");
         assertThat(r.pool()).isEqualTo("cpu");
         assertThat(r.lineage()).isEqualTo(LINEAGE);
+        assertThat(r.messages()).as("the report shows what was asked").containsExactly(new ChatMessage("user", "hi"));
     }
 
     @Test

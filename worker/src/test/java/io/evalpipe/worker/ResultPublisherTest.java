@@ -2,6 +2,7 @@ package io.evalpipe.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.EvalResult;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ResultStatus;
@@ -62,6 +63,32 @@ class ResultPublisherTest {
                 .contains("record limit of 150000 bytes", "w1 logged the whole output at DEBUG");
         assertThat(fitted.status()).isEqualTo(ResultStatus.FAIL);
         assertThat(fitted.completionTokens()).as("the counts stay what was decoded").isEqualTo(4000);
+    }
+
+    @Test
+    void shouldLeaveTheMessagesOutBeforeCuttingTheOutput() {
+        EvalResult r = withMessages(result("{\"reply\": \"fine\"}"), "x".repeat(LIMIT));
+
+        EvalResult fitted = publisher.fit(r);
+
+        assertThat(fitted.messages()).isEmpty();
+        assertThat(fitted.output()).isEqualTo(r.output());
+        assertThat(fitted.notes()).singleElement().asString()
+                .startsWith("the prompt's messages are left out of the result").contains("record limit of 150000 bytes");
+    }
+
+    @Test
+    void shouldKeepMessagesThatFit() {
+        EvalResult r = withMessages(result("{\"reply\": \"fine\"}"), "What is 2 + 2?");
+
+        assertThat(publisher.fit(r)).isSameAs(r);
+    }
+
+    private static EvalResult withMessages(EvalResult r, String content) {
+        return new EvalResult(r.schemaVersion(), r.runId(), r.promptId(), r.workerId(), r.status(), r.failureReason(),
+                r.output(), r.validationErrors(), r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs(),
+                r.e2eMs(), r.tpotMs(), r.queueWaitMs(), r.startedAt(), r.finishedAt(), r.notes(), r.pool(), r.lineage(),
+                r.engineTimings(), List.of(new ChatMessage("user", content)));
     }
 
     @Test
