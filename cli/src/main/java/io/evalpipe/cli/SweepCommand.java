@@ -10,6 +10,7 @@ import io.evalpipe.sweep.SweepPlan;
 import io.evalpipe.sweep.SweepReport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.evalpipe.report.compare.ModelFigures;
 import io.evalpipe.report.compare.ReportFolder;
 import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.contracts.GenerationParams;
@@ -36,16 +37,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * One run per combination of parameter values, on one broker and one loaded model, and a table of
- * what each combination did: the experiment "which max tokens / mode / temperature removes the
- * tail without costing passes" in one command.
+ * One run per combination of parameter values, on one broker and one loaded model (or, varying the
+ * model, one worker process per model), and a table of what each combination did: the experiment
+ * "which max tokens / mode / temperature removes the tail without costing passes", or "which model",
+ * in one command.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Runs a prompt set once per combination of the --vary values (their cartesian product) on this machine, as `run` does,"
-                + " and writes sweep.md and sweep.html into REPORTS/sweep-<time>/: one row per variant with its pass rate (95%% CI),"
-                + " E2E p50, p95 and max with N, mean completion tokens, failures by reason and a link to its report.",
+                + " and writes sweep.md and sweep.html into REPORTS/sweep-<time>/: one row per variant with its model (file size, load"
+                + " time, peak RSS), pass rate (95%% CI), E2E p50, p95 and max with N, TTFT p50, decode tok/s, mean completion tokens,"
+                + " failures by reason and a link to its report; sweep.html adds charts of pass rate and p95.",
                 "Variants run one after another on the same model and workers. A prompt's own params still override the run's,"
-                        + " so a varied key a prompt sets itself is not varied for that prompt (sweep.md lists them)."})
+                        + " so a varied key a prompt sets itself is not varied for that prompt (sweep.md lists them).",
+                "--vary model=A.gguf,B.gguf runs each model in a worker process of its own (evalctl worker, on a pool of its own),"
+                        + " one model after another, and adds its file size, load time and peak RSS to its rows; model varies slowest."})
 final class SweepCommand implements Callable<Integer> {
 
     @Mixin
@@ -65,7 +70,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--vary", required = true, paramLabel = "KEY=V1,V2,...",
             description = "A parameter and its values; repeatable. KEY: max_tokens, temperature, top_p, top_k, repeat_penalty, seed,"
-                    + " timeout_ms, output_mode. E.g. --vary max_tokens=128,256 --vary output_mode=free,schema.")
+                    + " timeout_ms, output_mode, or model (GGUF files). E.g. --vary max_tokens=128,256 --vary output_mode=free,schema.")
     List<String> vary;
 
     @Override
@@ -82,19 +87,23 @@ final class SweepCommand implements Callable<Integer> {
         String sampleRunId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
         plan.variants().forEach(v -> Preflight.recordSizes(set, sampleRunId, v.params(), clientSettings));
         engine.check(true);
-        engine.precheck(); // the model and engine, before the broker starts
+        // The model and engine, before the broker starts: each varied model, else --model or the default.
+        Map<String, ModelWorkers.Model> models = plan.variesModel()
+                ? ModelWorkers.check(plan, engine, kafka, run.pool, local.workers) : null;
+        if (models == null) {
+            engine.precheck();
+        }
         Preflight.writableFolder(local.reports, "--reports"); // last: it creates the folder
         Instant started = Clock.systemUTC().instant();
         PrintStream err = System.err;
         err.println("Sweep of " + plan.variants().size() + " variants over " + set.prompts().size() + " prompts");
 
         List<SweepReport.Entry> done = new ArrayList<>();
-        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, err)) {
-            for (SweepPlan.Variant variant : plan.variants()) {
-                err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
-                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports, true);
-                done.add(new SweepReport.Entry(variant, read(Path.of(summary.reportDir()))));
+        try {
+            if (models == null) {
+                sweepInProcess(plan, set, suite, done, err);
+            } else {
+                sweepModels(plan, models, set, suite, done, err);
             }
         } catch (CliException e) {
             if (done.isEmpty()) {
@@ -113,6 +122,41 @@ final class SweepCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Every variant on one loaded model, shared by --workers workers in this process. */
+    private void sweepInProcess(SweepPlan plan, PromptSet set, String suite, List<SweepReport.Entry> done, PrintStream err)
+            throws IOException {
+        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, err)) {
+            for (SweepPlan.Variant variant : plan.variants()) {
+                announce(plan, variant, err);
+                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
+                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports, true);
+                ReportFolder report = read(Path.of(summary.reportDir()));
+                // The workers share this process with the broker and the aggregator: its RSS is not the model's.
+                done.add(new SweepReport.Entry(variant, report, figures(report), null));
+            }
+        }
+    }
+
+    /** Each model's variants on a worker process of its own, one model after another (ModelWorkers). */
+    private void sweepModels(SweepPlan plan, Map<String, ModelWorkers.Model> models, PromptSet set, String suite,
+                             List<SweepReport.Entry> done, PrintStream err) throws IOException {
+        try (LocalCluster cluster = LocalCluster.startWithoutWorkers(kafka, engine, err);
+             ModelWorkers workers = new ModelWorkers(models, cluster, kafka, engine, done, err)) {
+            for (SweepPlan.Variant variant : plan.variants()) {
+                announce(plan, variant, err);
+                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
+                RunSummary summary = workers.run(variant, target -> cluster.run(target, runId, set, suite, variant.params(),
+                        run.deadline, run.slo, local.reports, true));
+                ReportFolder report = read(Path.of(summary.reportDir()));
+                workers.finished(variant, report, figures(report));
+            }
+        }
+    }
+
+    private static void announce(SweepPlan plan, SweepPlan.Variant variant, PrintStream err) {
+        err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
+    }
+
     /** A value given both as an option and in --vary would silently lose one of them. */
     private void refuseVariedOptions(SweepPlan plan) {
         Map<String, Object> given = new LinkedHashMap<>();
@@ -124,6 +168,7 @@ final class SweepCommand implements Callable<Integer> {
         given.put("seed", generation.seed);
         given.put("timeout_ms", generation.timeout);
         given.put("output_mode", generation.outputMode);
+        given.put(SweepPlan.MODEL, engine.model);
         for (String key : plan.keys()) {
             if (given.get(key) != null) {
                 throw new CliException(ExitCode.USAGE, key + " is both set by its option (--" + key.replace('_', '-')
@@ -142,8 +187,15 @@ final class SweepCommand implements Callable<Integer> {
         }
         notes.add("Parameters of every variant besides the varied ones: " + fixedParams(base, plan.keys()) + ".");
         notes.add(overridingPrompts(set, plan.keys()));
-        notes.add("Variants ran one after another, in the order listed, on the same loaded model and " + local.workers
-                + " worker(s), so they did not compete for it; each has its own run and report.");
+        if (plan.variesModel()) {
+            notes.add("Variants ran one after another, in the order listed. Each model ran in an evalctl worker process of its own"
+                    + " (pool " + run.pool + "-model-N), started for its variants and stopped before the next model's, so no two"
+                    + " models shared a process or competed for the machine; each variant has its own run and report.");
+        } else {
+            notes.add("Variants ran one after another, in the order listed, on the same loaded model and " + local.workers
+                    + " worker(s), so they did not compete for it; each has its own run and report. Peak RSS is given only"
+                    + " with --vary model: here the workers shared this process with the broker and the aggregator.");
+        }
         notes.add(SweepReport.notePercentiles());
         List<Path> files = SweepReport.write(dir, plan.keys(), done, notes);
         files.forEach(f -> System.err.println("Wrote " + f.toAbsolutePath()));
@@ -188,6 +240,14 @@ final class SweepCommand implements Callable<Integer> {
     private static ReportFolder read(Path dir) {
         try {
             return ReportFolder.read(dir);
+        } catch (UnreadableReportException e) {
+            throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelFigures figures(ReportFolder report) {
+        try {
+            return ModelFigures.read(report);
         } catch (UnreadableReportException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import io.evalpipe.launch.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.evalpipe.report.compare.CompareFixtures;
+import io.evalpipe.report.compare.SideBySideFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -149,5 +150,62 @@ class CompareCommandTest {
 
         assertThat(o.code()).isEqualTo(ExitCode.USAGE);
         assertThat(o.err()).contains("must be a fraction such as 0.2 or a percentage such as 20%");
+    }
+
+    @Test
+    void shouldSetMoreThanTwoReportsSideBySideWithoutGates() throws Exception {
+        Path a = SideBySideFixtures.runA(reports);
+        Path b = SideBySideFixtures.runB(reports);
+        CompareFixtures.run(reports, "run-c", 1, CompareFixtures.tight(100, 2));
+        Path out = reports.resolve("three");
+
+        Outcome o = compare(a.toString(), b.toString(), "run-c", "--reports", reports.toString(), "--out", out.toString());
+
+        assertThat(o.code()).as("stderr: %s", o.err()).isEqualTo(ExitCode.OK);
+        assertThat(o.out()).contains("run-a: 3/4 passed (75.0%), E2E p50 325.0 ms, p95 392.5 ms (N=4)")
+                .contains("run-c: 1/2 passed (50.0%)").contains("Wrote " + out.resolve("compare.html").toAbsolutePath());
+        String md = Files.readString(out.resolve("compare.md"));
+        assertThat(md).contains("| 1 | run-a | a-q4.gguf | 5.0 | 120 | — | 4 | 3 | 75.0% | [30.1%, 95.4%] |")
+                .contains("| 2 | run-b | b\\|&lt;i>.gguf | 200.0 | 1500 | — | 2 | 2 | 100.0% |")
+                .contains("| 3 | run-c |");
+        assertThat(Files.readString(out.resolve("compare.html"))).contains("<svg ");
+        assertThat(out.resolve("compare-junit.xml")).doesNotExist();
+        assertThat(reports.resolve("run-c/compare.md")).as("no run's own folder is written into").doesNotExist();
+    }
+
+    @Test
+    void shouldWriteASideBySideComparisonIntoAFolderOfItsOwnUnderReports() throws Exception {
+        for (String id : List.of("r1", "r2", "r3")) {
+            CompareFixtures.run(reports, id, 1, CompareFixtures.tight(100, 2));
+        }
+
+        Outcome o = compare("r1", "r2", "r3", "--reports", reports.toString());
+
+        assertThat(o.code()).as("stderr: %s", o.err()).isEqualTo(ExitCode.OK);
+        try (var dirs = Files.list(reports)) {
+            List<Path> written = dirs.filter(d -> d.getFileName().toString().startsWith("compare-")).toList();
+            assertThat(written).hasSize(1);
+            assertThat(written.get(0).resolve("compare.md")).content().startsWith("# Comparison of 3 runs");
+        }
+    }
+
+    @Test
+    void shouldRefuseAGateForMoreThanTwoReports() {
+        for (String id : List.of("r1", "r2", "r3")) {
+            CompareFixtures.run(reports, id, 1, CompareFixtures.tight(100, 2));
+        }
+
+        Outcome o = compare("r1", "r2", "r3", "--reports", reports.toString(), "--max-p95-increase", "10%");
+
+        assertThat(o.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(o.err().strip()).isEqualTo("evalctl: --max-p95-increase gates a comparison of two reports; with 3 there are no gates:"
+                + " compare BASELINE CANDIDATE for one");
+    }
+
+    @Test
+    void shouldExitTwoForASingleReport() {
+        Outcome o = compare("only");
+
+        assertThat(o.code()).isEqualTo(ExitCode.USAGE);
     }
 }

@@ -9,8 +9,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,12 +66,13 @@ class SweepIT {
         Path sweep = sweeps.get(0);
 
         String md = Files.readString(sweep.resolve("sweep.md"));
-        List<String[]> rows = md.lines().filter(l -> l.matches("\\| \\d+ \\|.*")).map(SweepIT::cells).toList();
+        List<Map<String, String>> rows = rows(md);
         assertThat(rows).hasSize(4);
-        assertThat(rows).extracting(r -> r[1] + " " + r[2])
+        assertThat(rows).extracting(r -> r.get("max_tokens") + " " + r.get("output_mode"))
                 .containsExactly("16 free", "16 schema", "32 free", "32 schema");
-        for (String[] row : rows) {
-            assertRowMatchesSummary(row, reports.resolve(row[3]), sweep);
+        for (Map<String, String> row : rows) {
+            assertThat(row.get("Peak RSS (MiB)")).as("the workers share the sweep's process").isEqualTo("—");
+            assertRowMatchesSummary(row, reports.resolve(row.get("Run")), sweep, 4);
         }
         assertThat(md).contains("max_tokens is fixed by S-4 (8)");
 
@@ -78,26 +81,48 @@ class SweepIT {
         assertThat(html.split("<tr>", -1)).hasSize(1 + 1 + 4); // text before, header, four variants
     }
 
-    /** Columns: #, max_tokens, output_mode, Run, N, Passed, Pass rate, CI, E2E N, p50, p95, max, tokens, failures, report. */
-    static void assertRowMatchesSummary(String[] row, Path runDir, Path sweep) throws Exception {
+    /** A sweep.md row, by column name, against its run's summary.json and results.csv. */
+    static void assertRowMatchesSummary(Map<String, String> row, Path runDir, Path sweep, int prompts) throws Exception {
         JsonNode s = ReportChecks.summary(runDir);
-        ReportChecks.assertSummaryMatchesCsv(runDir, 4);
+        ReportChecks.assertSummaryMatchesCsv(runDir, prompts);
         JsonNode e2e = s.get("latency_ms").get("e2e");
-        assertThat(s.get("params").get("max_tokens").asText()).isEqualTo(row[1]);
-        assertThat(s.get("params").get("output_mode").asText()).isEqualTo(row[2]);
-        assertThat(row[4]).isEqualTo(s.get("n").asText());
-        assertThat(row[5]).isEqualTo(s.get("passed").asText());
-        assertThat(row[6]).isEqualTo(percent(s.get("pass_rate").asDouble()));
-        assertThat(row[7]).isEqualTo("[" + percent(s.get("pass_rate_ci95").get(0).asDouble()) + ", "
+        s.get("params").properties().forEach(p -> {
+            if (row.containsKey(p.getKey())) {
+                assertThat(row.get(p.getKey())).as(p.getKey()).isEqualTo(p.getValue().asText());
+            }
+        });
+        assertThat(row.get("Model")).isEqualTo(s.get("model").get("file_name").asText());
+        assertThat(row.get("File size (MiB)")).isEqualTo(String.format(Locale.ROOT, "%.1f", s.get("model").get("size_bytes").asLong() / 1048576.0));
+        assertThat(row.get("Load (ms)")).isEqualTo(ReportChecks.readCsv(runDir).get(0).get("model_load_ms"));
+        assertThat(row.get("N")).isEqualTo(s.get("n").asText());
+        assertThat(row.get("Passed")).isEqualTo(s.get("passed").asText());
+        assertThat(row.get("Pass rate")).isEqualTo(percent(s.get("pass_rate").asDouble()));
+        assertThat(row.get("Pass rate 95% CI")).isEqualTo("[" + percent(s.get("pass_rate_ci95").get(0).asDouble()) + ", "
                 + percent(s.get("pass_rate_ci95").get(1).asDouble()) + "]");
-        assertThat(row[8]).isEqualTo(e2e.get("n").asText());
-        assertThat(row[9]).isEqualTo(ms(e2e.get("p50").asDouble()));
-        assertThat(row[10]).as("p95 of 4 values is marked unreliable").isEqualTo(ms(e2e.get("p95").asDouble()) + "†");
-        assertThat(row[11]).isEqualTo(ms(e2e.get("max").asDouble()));
-        assertThat(row[12]).isEqualTo(ms(s.get("tokens").get("mean_completion_tokens").asDouble()));
-        s.get("failures_by_reason").properties().forEach(r -> assertThat(row[13]).contains(r.getKey() + " " + r.getValue().asText()));
-        String link = row[14].replaceAll("^\\[report]\\((.*)\\)$", "$1");
+        assertThat(row.get("E2E N")).isEqualTo(e2e.get("n").asText());
+        assertThat(row.get("E2E p50 (ms)")).isEqualTo(ms(e2e.get("p50").asDouble()));
+        assertThat(row.get("E2E p95 (ms)")).as("p95 of fewer than 20 values is marked unreliable").isEqualTo(ms(e2e.get("p95").asDouble()) + "†");
+        assertThat(row.get("E2E max (ms)")).isEqualTo(ms(e2e.get("max").asDouble()));
+        assertThat(row.get("TTFT p50 (ms)")).isEqualTo(ms(s.get("latency_ms").get("ttft").get("p50").asDouble()));
+        assertThat(row.get("Decode tok/s p50")).isEqualTo(s.get("tokens_per_s").get("p50").isNumber()
+                ? ms(s.get("tokens_per_s").get("p50").asDouble()) : "—");
+        assertThat(row.get("Mean completion tokens")).isEqualTo(ms(s.get("tokens").get("mean_completion_tokens").asDouble()));
+        s.get("failures_by_reason").properties().forEach(r -> assertThat(row.get("Failures by reason")).contains(r.getKey() + " " + r.getValue().asText()));
+        String link = row.get("Report").replaceAll("^\\[report]\\((.*)\\)$", "$1");
         assertThat(sweep.resolve(link).normalize()).isEqualTo(runDir.resolve("report.md").normalize()).exists();
+    }
+
+    /** The table's rows of a sweep.md or compare.md, each by its header's column names. */
+    static List<Map<String, String>> rows(String md) {
+        String[] header = md.lines().filter(l -> l.startsWith("| # |")).map(SweepIT::cells).findFirst().orElseThrow();
+        return md.lines().filter(l -> l.matches("\\| \\d+ \\|.*")).map(l -> {
+            String[] cells = cells(l);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], cells[i]);
+            }
+            return row;
+        }).toList();
     }
 
     static String[] cells(String line) {

@@ -16,6 +16,8 @@ import io.evalpipe.models.ModelFileException;
 import io.evalpipe.models.SyntheticModel;
 import io.evalpipe.worker.validate.ReplyValidator;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +155,16 @@ public final class EngineOptions {
         if (model == null && !engine.equals("openai")) {
             defaultModel(); // generated now, so that an unwritable cache is found before anything starts
         }
+        precheck(model);
+    }
+
+    /**
+     * As {@link #precheck()}, for another model file than {@code --model}: each model of a sweep that
+     * varies the model, checked before the first of them is loaded.
+     *
+     * @param model null for the synthetic default (or no model, engine openai)
+     */
+    public void precheck(Path model) {
         if (model != null && !engine.equals("openai") && !java.nio.file.Files.isRegularFile(model)) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "model file " + model + " does not exist");
         }
@@ -214,6 +226,42 @@ public final class EngineOptions {
             return new Opened(LlamaCppEngine.load(file, options, library), info);
         } catch (ModelFileException | IllegalStateException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * These options as {@code evalctl worker} reads them, with {@code model} as its {@code --model}: for a
+     * worker process that must run with the settings this command was given. Paths are made absolute,
+     * so the worker need not share this process's working folder. EngineOptionsTest reads them back.
+     */
+    public List<String> workerArguments(Path model) {
+        List<String> args = new ArrayList<>(List.of("--engine", engine, "--model", model.toAbsolutePath().toString()));
+        add(args, "--llama-server", llamaServer == null ? null : llamaServer.toAbsolutePath());
+        add(args, "--load-timeout", loadTimeout.toMillis() + "ms");
+        add(args, "--endpoint", endpoint);
+        add(args, "--model-name", modelName);
+        add(args, "--api-key-env", apiKeyEnv);
+        add(args, "--threads", threads);
+        add(args, "--parallel", parallel);
+        add(args, "--ctx-size", contextSize);
+        if (flashAttention) {
+            args.add("--flash-attn");
+        }
+        add(args, "--device", device);
+        add(args, "--cpu-range", cpuRange);
+        add(args, "--gpu-layers", gpuLayers);
+        add(args, "--main-gpu", mainGpu);
+        add(args, "--devices", devices);
+        add(args, "--native-lib", nativeLib == null || nativeLib.equals(NativeLibrary.BUNDLED) ? nativeLib : Path.of(nativeLib).toAbsolutePath());
+        add(args, "--schema", schema == null ? null : schema.toAbsolutePath());
+        add(args, "--validation", validation);
+        return args;
+    }
+
+    private static void add(List<String> args, String option, Object value) {
+        if (value != null) {
+            args.add(option);
+            args.add(value.toString());
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -49,6 +50,17 @@ public final class LocalCluster implements AutoCloseable {
     /** Whether the broker is this process's own: its data goes with it, so nothing on it needs deleting. */
     private boolean embedded;
     private ModelInfo model;
+    private String bootstrapServers;
+
+    /**
+     * Where a run's jobs go and what serves them: this cluster's own workers ({@link #ownWorkers}), or
+     * a worker elsewhere on a pool of its own.
+     *
+     * @param model   the model the manifest names, as the reports will
+     * @param workers how many workers serve the pool, for the progress line
+     * @param serving checked while the run is awaited: false gives up on it (a worker stopped)
+     */
+    public record Target(String pool, ModelInfo model, int workers, BooleanSupplier serving) {}
 
     private LocalCluster(Path stateDir, String pool, PrintStream err) {
         this.stateDir = stateDir;
@@ -63,6 +75,20 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster start(KafkaOptions kafka, EngineOptions engine, int workerCount, String pool, PrintStream err)
             throws IOException {
+        return start(kafka, engine, workerCount, pool, err, true);
+    }
+
+    /**
+     * The broker, the topics and the runs' aggregators, without a model or a worker: for runs served
+     * by workers elsewhere (a sweep's worker process per model, {@link WorkerProcess}), each run
+     * naming its own pool and model ({@link Target}).
+     */
+    public static LocalCluster startWithoutWorkers(KafkaOptions kafka, EngineOptions engine, PrintStream err) throws IOException {
+        return start(kafka, engine, 0, null, err, false);
+    }
+
+    private static LocalCluster start(KafkaOptions kafka, EngineOptions engine, int workerCount, String pool, PrintStream err,
+                                      boolean loadModel) throws IOException {
         if (kafka.bootstrapServers == null) {
             EmbeddedBroker.requireBundled(NEEDS_BROKER); // before the model is loaded
         }
@@ -72,7 +98,7 @@ public final class LocalCluster implements AutoCloseable {
         // Ctrl-C must not leave the broker's data, the Streams state or the engine's files in the temp folder.
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
-            cluster.startRoles(kafka, engine, workerCount, validator, mode);
+            cluster.startRoles(kafka, engine, workerCount, validator, mode, loadModel);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -81,7 +107,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void startRoles(KafkaOptions kafka, EngineOptions engine, int workerCount, ReplyValidator validator,
-                            ReplyValidator.Mode mode) {
+                            ReplyValidator.Mode mode, boolean loadModel) {
         String servers = kafka.bootstrapServers;
         if (servers == null) {
             err.println("Starting an embedded Kafka broker...");
@@ -90,8 +116,13 @@ public final class LocalCluster implements AutoCloseable {
             servers = broker.bootstrapServers();
             embedded = true;
         }
+        bootstrapServers = servers;
         props = kafka.clientProperties(servers);
         topics = kafka.topics();
+        if (!loadModel) {
+            Pipeline.ensureTopics(props, topics, null, 0); // each run's pool is made for the worker that serves it
+            return;
+        }
         Pipeline.ensureTopics(props, topics, pool, Math.max(8, workerCount * engine.parallel));
 
         err.println("Loading model " + (engine.model != null ? engine.model : "(synthetic default)") + "...");
@@ -112,6 +143,21 @@ public final class LocalCluster implements AutoCloseable {
         return model;
     }
 
+    /** The broker's address, for workers started outside this process. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The pool and model of this cluster's own workers, serving while none of them failed. */
+    public Target ownWorkers() {
+        return new Target(pool, model, workers.size(), () -> workers.stream().noneMatch(Worker::failed));
+    }
+
+    /** Creates another pool's job topic, for a worker started outside this process to serve. */
+    public void ensurePool(String otherPool, int partitions) {
+        Pipeline.ensureTopics(props, topics, otherPool, partitions);
+    }
+
     /**
      * Enqueues one run, shows its progress on stderr (when {@code progress}) and returns its summary once its report is
      * written under {@code reports}. The run gets an aggregator of its own, stopped afterwards, so
@@ -122,22 +168,32 @@ public final class LocalCluster implements AutoCloseable {
      */
     public RunSummary run(String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Slo slo, Path reports,
                           boolean progress) {
+        return run(ownWorkers(), runId, set, suite, params, deadline, slo, reports, progress);
+    }
+
+    /**
+     * As above, on {@code target}'s pool and model.
+     *
+     * @throws CliException exit 3 when the aggregator stopped, or the target stopped serving, before the report was written
+     */
+    public RunSummary run(Target target, String runId, PromptSet set, String suite, GenerationParams params, Duration deadline, Slo slo,
+                          Path reports, boolean progress) {
         String applicationId = "evalpipe-run-" + runId;
         KafkaStreams aggregator = Pipeline.startAggregator(props, topics, applicationId, stateDir, reports, null, runId, 1);
         try {
             RunSummary summary;
             try (RunWatcher watcher = new RunWatcher(props, topics)) {
                 RunManifest manifest = new RunProducer(props, topics, Clock.systemUTC())
-                        .enqueue(runId, set, suite, pool, params, model, deadline, slo);
+                        .enqueue(runId, set, suite, target.pool(), params, target.model(), deadline, slo);
                 // Without progress (--quiet, --json) nothing is drawn; the summary still comes.
                 ProgressBar bar = progress ? new ProgressBar(err, manifest.promptCount(), System.console() != null) : null;
                 if (bar != null) {
-                    err.println("Run " + runId + ": " + manifest.promptCount() + " prompts, " + workers.size() + " worker(s)");
+                    err.println("Run " + runId + ": " + manifest.promptCount() + " prompts, " + target.workers() + " worker(s)");
                     bar.update(0, 0);
                 }
                 RunWatcher.Listener listener = bar != null ? bar::update : (done, passed) -> { };
                 summary = watcher.awaitSummary(runId, listener,
-                        () -> aggregator.state().isRunningOrRebalancing() && workers.stream().noneMatch(Worker::failed));
+                        () -> aggregator.state().isRunningOrRebalancing() && target.serving().getAsBoolean());
                 if (bar != null) {
                     bar.finish();
                 }

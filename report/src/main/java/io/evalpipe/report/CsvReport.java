@@ -18,6 +18,10 @@ import org.apache.commons.csv.CSVPrinter;
  * and {@code engine_decode_ms} columns are the engine's own account (llama-server's {@code timings}:
  * how much of the prompt its cache served, and its own prefill and decode time); they are empty for
  * engines that do not report one.
+ *
+ * <p>{@code model_load_ms} is the lineage's: how long the worker that produced the row took to load
+ * its model (empty for a rejected job, which has no lineage). It is here, per row, because a report
+ * may hold several workers' results, and a table that sets models side by side reads it back.
  */
 final class CsvReport {
 
@@ -25,7 +29,7 @@ final class CsvReport {
         "prompt_id", "status", "failure_reason", "e2e_ms", "ttft_ms", "tpot_ms", "queue_wait_ms",
         "prompt_tokens", "completion_tokens", "finish_reason", "worker_id", "validation_errors", "notes",
         "started_at", "finished_at", "cached_prompt_tokens", "evaluated_prompt_tokens", "engine_prefill_ms",
-        "engine_decode_ms", "output"
+        "engine_decode_ms", "model_load_ms", "output"
     };
 
     /** Joins a result's validation errors, or its notes, into one cell. */
@@ -59,6 +63,7 @@ final class CsvReport {
                         t == null ? "" : String.valueOf(t.promptTokens()),
                         t == null ? "" : number(t.promptMs()),
                         t == null ? "" : number(t.predictedMs()),
+                        r.lineage() == null ? "" : String.valueOf(r.lineage().modelLoadMs()),
                         text(r.output()));
             }
         }

@@ -181,6 +181,7 @@ public final class Fixtures {
         private List<String> notes = List.of();
         private EngineTimings engineTimings;
         private List<ChatMessage> messages = List.of();
+        private Lineage lineage = LINEAGE;
 
         private ResultBuilder(String runId, String promptId) {
             this.runId = runId;
@@ -298,12 +299,18 @@ public final class Fixtures {
             return this;
         }
 
+        /** The worker's engine and model load time; null for a rejected job. */
+        public ResultBuilder lineage(Lineage lineage) {
+            this.lineage = lineage;
+            return this;
+        }
+
         /** finishedAt is startedAt plus the E2E latency (or startedAt itself without one). */
         public EvalResult build() {
             Instant finishedAt = e2eMs == null || startedAt == null ? startedAt : startedAt.plus(Duration.ofNanos((long) (e2eMs * 1_000_000)));
             return new EvalResult(Messages.SCHEMA_VERSION, runId, promptId, workerId, status, failureReason, output,
                     validationErrors, finishReason, promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs,
-                    startedAt, finishedAt, notes, pool, LINEAGE, engineTimings, messages);
+                    startedAt, finishedAt, notes, pool, lineage, engineTimings, messages);
         }
     }
 }

@@ -18,7 +18,9 @@ import java.util.function.Function;
 
 /**
  * The variants of a sweep: the cartesian product of {@code --vary KEY=V1,V2,...} lists, each laid
- * over the run's parameters. The first key varies slowest, so the variants read like a nested loop.
+ * over the run's parameters. The first key varies slowest, so the variants read like a nested loop;
+ * {@code model} (model files, not a generation parameter) always varies slowest, wherever it is
+ * given, so that each model's variants run one after another on one loaded model.
  */
 public final class SweepPlan {
 
@@ -37,8 +39,20 @@ public final class SweepPlan {
         KEYS.put("output_mode", nodes::textNode);
     }
 
+    /**
+     * The key whose values are model files, as given: whether each is a model the engine can load is
+     * for the command to check (this module reads no files), before anything starts.
+     */
+    public static final String MODEL = "model";
+
     /** The keys a sweep can vary, in the order help and errors list them. */
-    public static final Set<String> VARIABLE_KEYS = KEYS.keySet();
+    public static final Set<String> VARIABLE_KEYS;
+
+    static {
+        Set<String> keys = new LinkedHashSet<>(KEYS.keySet());
+        keys.add(MODEL);
+        VARIABLE_KEYS = Collections.unmodifiableSet(keys);
+    }
 
     /**
      * @param number  1-based, in sweep order
@@ -46,6 +60,11 @@ public final class SweepPlan {
      * @param params  the run's parameters with the varied values laid over them
      */
     public record Variant(int number, Map<String, String> values, GenerationParams params) {
+        /** The model file of this variant as given; null when the sweep does not vary {@link #MODEL}. */
+        public String model() {
+            return values.get(MODEL);
+        }
+
         public String label() {
             List<String> parts = new ArrayList<>();
             values.forEach((k, v) -> parts.add(k + "=" + v));
@@ -69,6 +88,11 @@ public final class SweepPlan {
         return variants;
     }
 
+    /** Whether {@link #MODEL} is among the varied keys: each model then needs a worker of its own. */
+    public boolean variesModel() {
+        return keys.contains(MODEL);
+    }
+
     /**
      * @param vary each {@code KEY=V1,V2,...}
      * @param base the run's parameters (defaults overridden by the command line)
@@ -84,7 +108,7 @@ public final class SweepPlan {
         for (String spec : vary) {
             int eq = spec.indexOf('=');
             String key = eq < 0 ? spec.trim() : spec.substring(0, eq).trim();
-            if (eq < 0 || !KEYS.containsKey(key)) {
+            if (eq < 0 || !VARIABLE_KEYS.contains(key)) {
                 throw new SweepInputException("--vary " + spec + ": expected KEY=V1,V2,... with KEY one of " + VARIABLE_KEYS);
             }
             if (overrides.containsKey(key)) {
@@ -103,7 +127,10 @@ public final class SweepPlan {
                 overrides.get(key).add(override(key, value));
             }
         }
-        List<String> keys = List.copyOf(overrides.keySet());
+        List<String> keys = new ArrayList<>(overrides.keySet());
+        if (keys.remove(MODEL)) {
+            keys.add(0, MODEL);
+        }
         List<Variant> variants = new ArrayList<>();
         product(keys, 0, overrides, texts, base, new LinkedHashMap<>(), variants);
         return new SweepPlan(keys, variants);
@@ -126,6 +153,9 @@ public final class SweepPlan {
     /** One key's value as the prompt file would write it, checked by the same rules as prompt files and options. */
     private static ObjectNode override(String key, String value) {
         ObjectNode node = Json.WIRE.createObjectNode();
+        if (key.equals(MODEL)) {
+            return node; // not a parameter: the variant's params stay the run's
+        }
         try {
             node.set(key, KEYS.get(key).apply(value));
         } catch (NumberFormatException e) {

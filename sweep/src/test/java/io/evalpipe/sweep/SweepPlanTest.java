@@ -46,4 +46,43 @@ class SweepPlanTest {
                     .isInstanceOf(SweepInputException.class);
         }
     }
+
+    @Test
+    void shouldVaryTheModelSlowestWhereverItIsGivenAndLeaveTheParamsAlone() {
+        SweepPlan plan = SweepPlan.parse(List.of("max_tokens=16,32", "model=models/a.gguf,/tmp/b.gguf"), GenerationParams.DEFAULTS);
+
+        assertThat(plan.keys()).containsExactly("model", "max_tokens");
+        assertThat(plan.variesModel()).isTrue();
+        assertThat(plan.variants()).extracting(SweepPlan.Variant::label).containsExactly(
+                "model=models/a.gguf max_tokens=16", "model=models/a.gguf max_tokens=32",
+                "model=/tmp/b.gguf max_tokens=16", "model=/tmp/b.gguf max_tokens=32");
+        assertThat(plan.variants()).extracting(SweepPlan.Variant::model)
+                .containsExactly("models/a.gguf", "models/a.gguf", "/tmp/b.gguf", "/tmp/b.gguf");
+        assertThat(plan.variants().get(2).params()).isEqualTo(GenerationParams.DEFAULTS.overriddenBy(
+                new GenerationParams(16, null, null, null, null, null, null, null, null)));
+    }
+
+    @Test
+    void shouldVaryOnlyTheModelWhenItIsTheOnlyKey() {
+        SweepPlan plan = SweepPlan.parse(List.of("model=a.gguf,b.gguf"), GenerationParams.DEFAULTS);
+
+        assertThat(plan.variants()).hasSize(2).allSatisfy(v -> assertThat(v.params()).isEqualTo(GenerationParams.DEFAULTS));
+        assertThat(SweepPlan.parse(List.of("max_tokens=16"), GenerationParams.DEFAULTS).variesModel()).isFalse();
+        assertThat(plan.variants().get(0).model()).isEqualTo("a.gguf");
+    }
+
+    @Test
+    void shouldRefuseRepeatedOrEmptyModels() {
+        for (List<String> vary : List.of(List.of("model=a.gguf,a.gguf"), List.of("model=a.gguf,"), List.of("model="),
+                List.of("model=a.gguf", "model=b.gguf"))) {
+            assertThatThrownBy(() -> SweepPlan.parse(vary, GenerationParams.DEFAULTS)).as("%s", vary)
+                    .isInstanceOf(SweepInputException.class);
+        }
+    }
+
+    @Test
+    void shouldNameTheModelKeyAmongTheKeysItAccepts() {
+        assertThatThrownBy(() -> SweepPlan.parse(List.of("modle=a.gguf"), GenerationParams.DEFAULTS))
+                .hasMessageContaining("output_mode, model]");
+    }
 }
