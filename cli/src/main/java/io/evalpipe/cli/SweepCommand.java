@@ -2,21 +2,17 @@ package io.evalpipe.cli;
 
 import io.evalpipe.launch.EngineOptions;
 import io.evalpipe.launch.ExitCode;
-import io.evalpipe.launch.LocalCluster;
 import io.evalpipe.launch.Preflight;
 import io.evalpipe.launch.KafkaOptions;
 import io.evalpipe.launch.CliException;
 import io.evalpipe.sweep.SweepPlan;
+import io.evalpipe.sweep.ModelWorkers;
+import io.evalpipe.sweep.SweepNotes;
 import io.evalpipe.sweep.SweepReport;
+import io.evalpipe.sweep.SweepRun;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.evalpipe.report.compare.ModelFigures;
 import io.evalpipe.report.compare.ReportFolder;
-import io.evalpipe.report.compare.UnreadableReportException;
 import io.evalpipe.contracts.GenerationParams;
-import io.evalpipe.contracts.Json;
-import io.evalpipe.contracts.RunSummary;
-import io.evalpipe.producer.Prompt;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
 import java.io.IOException;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,11 +94,12 @@ final class SweepCommand implements Callable<Integer> {
         err.println("Sweep of " + plan.variants().size() + " variants over " + set.prompts().size() + " prompts");
 
         List<SweepReport.Entry> done = new ArrayList<>();
+        SweepRun sweep = new SweepRun(kafka, engine, local.workers, run.pool, run.deadline, run.slo, local.reports, EvalCtl.class.getName(), err);
         try {
             if (models == null) {
-                sweepInProcess(plan, set, suite, done, err);
+                sweep.inProcess(plan, set, suite, done);
             } else {
-                sweepModels(plan, models, set, suite, done, err);
+                sweep.perModel(plan, models, set, suite, done);
             }
         } catch (CliException e) {
             if (done.isEmpty()) {
@@ -120,41 +116,6 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = writeReport(plan, base, set, done, started, null);
         print(done, dir);
         return ExitCode.OK;
-    }
-
-    /** Every variant on one loaded model, shared by --workers workers in this process. */
-    private void sweepInProcess(SweepPlan plan, PromptSet set, String suite, List<SweepReport.Entry> done, PrintStream err)
-            throws IOException {
-        try (LocalCluster cluster = LocalCluster.start(kafka, engine, local.workers, run.pool, err)) {
-            for (SweepPlan.Variant variant : plan.variants()) {
-                announce(plan, variant, err);
-                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = cluster.run(runId, set, suite, variant.params(), run.deadline, run.slo, local.reports, true);
-                ReportFolder report = read(Path.of(summary.reportDir()));
-                // The workers share this process with the broker and the aggregator: its RSS is not the model's.
-                done.add(new SweepReport.Entry(variant, report, figures(report), null));
-            }
-        }
-    }
-
-    /** Each model's variants on a worker process of its own, one model after another (ModelWorkers). */
-    private void sweepModels(SweepPlan plan, Map<String, ModelWorkers.Model> models, PromptSet set, String suite,
-                             List<SweepReport.Entry> done, PrintStream err) throws IOException {
-        try (LocalCluster cluster = LocalCluster.startWithoutWorkers(kafka, engine, err);
-             ModelWorkers workers = new ModelWorkers(models, cluster, kafka, engine, done, err)) {
-            for (SweepPlan.Variant variant : plan.variants()) {
-                announce(plan, variant, err);
-                String runId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-                RunSummary summary = workers.run(variant, target -> cluster.run(target, runId, set, suite, variant.params(),
-                        run.deadline, run.slo, local.reports, true));
-                ReportFolder report = read(Path.of(summary.reportDir()));
-                workers.finished(variant, report, figures(report));
-            }
-        }
-    }
-
-    private static void announce(SweepPlan plan, SweepPlan.Variant variant, PrintStream err) {
-        err.println("Variant " + variant.number() + "/" + plan.variants().size() + ": " + variant.label());
     }
 
     /** A value given both as an option and in --vary would silently lose one of them. */
@@ -180,77 +141,10 @@ final class SweepCommand implements Callable<Integer> {
     private Path writeReport(SweepPlan plan, GenerationParams base, PromptSet set, List<SweepReport.Entry> done, Instant started,
                              String stoppedBecause) throws IOException {
         Path dir = SweepReport.createFolder(local.reports, started);
-        List<String> notes = new ArrayList<>();
-        if (stoppedBecause != null) {
-            notes.add("Incomplete: " + done.size() + " of " + plan.variants().size() + " variants finished; the sweep stopped: "
-                    + stoppedBecause);
-        }
-        notes.add("Parameters of every variant besides the varied ones: " + fixedParams(base, plan.keys()) + ".");
-        notes.add(overridingPrompts(set, plan.keys()));
-        if (plan.variesModel()) {
-            notes.add("Variants ran one after another, in the order listed. Each model ran in an evalctl worker process of its own"
-                    + " (pool " + run.pool + "-model-N), started for its variants and stopped before the next model's, so no two"
-                    + " models shared a process or competed for the machine; each variant has its own run and report.");
-        } else {
-            notes.add("Variants ran one after another, in the order listed, on the same loaded model and " + local.workers
-                    + " worker(s), so they did not compete for it; each has its own run and report. Peak RSS is given only"
-                    + " with --vary model: here the workers shared this process with the broker and the aggregator.");
-        }
-        notes.add(SweepReport.notePercentiles());
+        List<String> notes = SweepNotes.of(plan, base, set, done.size(), stoppedBecause, run.pool, local.workers);
         List<Path> files = SweepReport.write(dir, plan.keys(), done, notes);
         files.forEach(f -> System.err.println("Wrote " + f.toAbsolutePath()));
         return dir;
-    }
-
-    private static String fixedParams(GenerationParams base, List<String> varied) {
-        Map<String, JsonNode> fields = new TreeMap<>();
-        Json.WIRE.valueToTree(base).properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
-        List<String> parts = new ArrayList<>();
-        fields.forEach((k, v) -> {
-            if (!varied.contains(k)) {
-                parts.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
-            }
-        });
-        return String.join(", ", parts);
-    }
-
-    /** Per-prompt params override the run's: a prompt that sets a varied key keeps its own value in every variant. */
-    static String overridingPrompts(PromptSet set, List<String> varied) {
-        Map<String, List<String>> byKey = new LinkedHashMap<>();
-        for (Prompt p : set.prompts()) {
-            if (p.params() == null) {
-                continue;
-            }
-            Json.WIRE.valueToTree(p.params()).properties().forEach(e -> {
-                if (varied.contains(e.getKey())) {
-                    byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(p.id() + " (" + e.getValue().asText() + ")");
-                }
-            });
-        }
-        String rule = "A prompt's own params in the prompt file override the run's, so a varied key that a prompt sets itself"
-                + " is not varied for that prompt";
-        if (byKey.isEmpty()) {
-            return rule + ". No prompt of this set sets a varied key.";
-        }
-        List<String> parts = new ArrayList<>();
-        byKey.forEach((key, prompts) -> parts.add(key + " is fixed by " + String.join(", ", prompts)));
-        return rule + ": in this set, " + String.join("; ", parts) + ".";
-    }
-
-    private static ReportFolder read(Path dir) {
-        try {
-            return ReportFolder.read(dir);
-        } catch (UnreadableReportException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
-        }
-    }
-
-    private static ModelFigures figures(ReportFolder report) {
-        try {
-            return ModelFigures.read(report);
-        } catch (UnreadableReportException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
-        }
     }
 
     private static void print(List<SweepReport.Entry> done, Path dir) {

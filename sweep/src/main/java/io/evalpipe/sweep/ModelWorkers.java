@@ -1,4 +1,4 @@
-package io.evalpipe.cli;
+package io.evalpipe.sweep;
 
 import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.RunSummary;
@@ -11,8 +11,6 @@ import io.evalpipe.launch.Preflight;
 import io.evalpipe.launch.WorkerProcess;
 import io.evalpipe.report.compare.ModelFigures;
 import io.evalpipe.report.compare.ReportFolder;
-import io.evalpipe.sweep.SweepPlan;
-import io.evalpipe.sweep.SweepReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,10 +27,10 @@ import java.util.function.Function;
  * before the next model's, its peak RSS read just before. The sweep's broker and aggregators stay
  * in the sweep's process; no model is loaded there.
  */
-final class ModelWorkers implements AutoCloseable {
+public final class ModelWorkers implements AutoCloseable {
 
     /** A model of the sweep, checked: its file as given and as found, what reports name it, its pool. */
-    record Model(String given, Path file, ModelInfo info, String pool) {}
+    public record Model(String given, Path file, ModelInfo info, String pool) {}
 
     private final Map<String, Model> models;
     private final LocalCluster cluster;
@@ -40,6 +38,8 @@ final class ModelWorkers implements AutoCloseable {
     private final EngineOptions engine;
     private final PrintStream err;
     private final Path logs;
+    /** The main class a worker process runs ({@code evalctl}'s), given by the command line, which this module cannot name. */
+    private final String mainClass;
     /** Where a model's variants go once its worker has stopped and its peak RSS is known. */
     private final List<SweepReport.Entry> done;
     private final List<Finished> pending = new ArrayList<>();
@@ -49,9 +49,10 @@ final class ModelWorkers implements AutoCloseable {
 
     private record Finished(SweepPlan.Variant variant, ReportFolder report, ModelFigures figures) {}
 
-    ModelWorkers(Map<String, Model> models, LocalCluster cluster, KafkaOptions kafka, EngineOptions engine,
-                 List<SweepReport.Entry> done, PrintStream err) throws IOException {
+    public ModelWorkers(Map<String, Model> models, LocalCluster cluster, KafkaOptions kafka, EngineOptions engine,
+                        List<SweepReport.Entry> done, String mainClass, PrintStream err) throws IOException {
         this.models = models;
+        this.mainClass = mainClass;
         this.cluster = cluster;
         this.kafka = kafka;
         this.engine = engine;
@@ -65,7 +66,7 @@ final class ModelWorkers implements AutoCloseable {
      * there and readable, whole GGUF, of an architecture the engine runs (exit 3 and one line naming
      * it otherwise); two values naming one file, or an engine without model files, are exit 2.
      */
-    static Map<String, Model> check(SweepPlan plan, EngineOptions engine, KafkaOptions kafka, String basePool, int workers) {
+    public static Map<String, Model> check(SweepPlan plan, EngineOptions engine, KafkaOptions kafka, String basePool, int workers) {
         if (engine.engine.equals("openai")) {
             throw new CliException(ExitCode.USAGE, "--vary model needs model files: use --engine llamacpp or llama-server"
                     + " (an openai server serves its own model)");
@@ -109,7 +110,7 @@ final class ModelWorkers implements AutoCloseable {
      * @param run the run on a target: the cluster's {@code run} with everything else already given
      * @throws CliException exit 3 naming the model when its worker stops before the run's report is written
      */
-    RunSummary run(SweepPlan.Variant variant, Function<LocalCluster.Target, RunSummary> run) {
+    public RunSummary run(SweepPlan.Variant variant, Function<LocalCluster.Target, RunSummary> run) {
         Model model = models.get(variant.model());
         if (current != model) {
             stopCurrent();
@@ -131,7 +132,7 @@ final class ModelWorkers implements AutoCloseable {
     }
 
     /** A variant whose report is read: it joins the table once its model's worker has stopped. */
-    void finished(SweepPlan.Variant variant, ReportFolder report, ModelFigures figures) {
+    public void finished(SweepPlan.Variant variant, ReportFolder report, ModelFigures figures) {
         pending.add(new Finished(variant, report, figures));
     }
 
@@ -146,7 +147,7 @@ final class ModelWorkers implements AutoCloseable {
         }
         args.addAll(engine.workerArguments(model.file()));
         err.println("Starting a worker process for model " + model.given() + " (pool " + model.pool() + ")...");
-        process = WorkerProcess.startWorker(EvalCtl.class.getName(), args, logs.resolve(model.pool() + ".log"));
+        process = WorkerProcess.startWorker(mainClass, args, logs.resolve(model.pool() + ".log"));
     }
 
     /** Reads the worker's peak RSS, stops it, and hands its model's variants to the table. */
