@@ -19,6 +19,11 @@ Kinds of prompt (count in the 200 set):
 The 20 set is the list HAND_PICKED (chosen to cover roles, kinds and answer qualities); its lines are identical to
 the same ids in the 200 set, so results from both runs can be compared prompt by prompt.
 
+Every prompt carries "expect": what an interviewer's reply to it should say beyond the schema (see expect()): a
+closing turn ends the interview, an answer gets a score from 1 to 5 (4+ when strong, 2 or less when wrong), an
+off-topic answer, a clarifying question or an introduction gets none, a weak answer to a behavioral question gets a
+behavioral follow-up. They depend on the prompt's kind only, never on the random draws, so adding them changed no other byte.
+
 Reproducible: a fixed seed drives every random choice, so the output is byte-identical on every run (Python 3.11).
 
     python3 prompts/generate_200.py          # writes both files next to this script
@@ -679,6 +684,37 @@ def build(rng, kind, role, detail):
     raise ValueError(kind)
 
 
+def named(name, pointer, op, value):
+    return {"name": name, "pointer": pointer, op: value}
+
+
+def expect(kind, role, detail):
+    """What an interviewer would be expected to do with this turn; one name may cover several checks."""
+    goes_on = named("keeps the interview going", "/end_interview", "equals", False)
+    no_score = named("no score without an answer", "/score", "absent", True)
+    if kind == "closing":
+        return [named("closes the interview", "/end_interview", "equals", True),
+                named("closing turn", "/question_type", "equals", "closing")]
+    if kind == "opening":
+        return [no_score, goes_on]
+    if kind == "off_topic":
+        return [named("redirects an off-topic answer", "/question_type", "equals", "redirect"), no_score, goes_on]
+    if kind == "clarify":
+        return [named("clarifies the question", "/question_type", "equals", "clarification"), no_score, goes_on]
+    # answer, multi_turn, embedded: the candidate answered a question (the last one asked, for multi_turn).
+    q, quality = (detail[2], detail[3]) if kind == "multi_turn" else detail
+    checks = [named("scores the answer 1-5", "/score", "min", 1), named("scores the answer 1-5", "/score", "max", 5)]
+    if quality == "strong":
+        checks.append(named("scores a strong answer 4+", "/score", "min", 4))
+    if quality == "wrong":
+        checks.append(named("scores a wrong answer 2 or less", "/score", "max", 2))
+    # A weak answer to a behavioral question is probed ("what did you do, exactly?"), not left for the next topic.
+    if ROLES[role]["questions"][q][0] == "behavioral" and quality != "strong":
+        checks += [named("asks a behavioral follow-up", "/question_type", "equals", "behavioral"),
+                   named("follows up a weak answer", "/follow_up", "equals", True)]
+    return checks + [goes_on]
+
+
 def candidates(kind):
     """Every key of one kind, in a fixed order, so sampling from them is reproducible."""
     keys = []
@@ -739,6 +775,7 @@ def main():
         params = FORCED_PARAMS.get(key, params_for(rng))
         if params:
             prompt["params"] = params
+        prompt["expect"] = expect(*key)
         line = json.dumps(prompt, ensure_ascii=False)
         lines.append(line)
         if key in HAND_PICKED:

@@ -104,6 +104,26 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void shouldCarryEachResultsAssertionOutcomesIntoTheReport() throws Exception {
+        start(null);
+        manifests.pipeInput("run1", manifest("run1", "a", "b", "c"));
+        send(io.evalpipe.report.Fixtures.result("run1", "a").assertions("closes the interview", true).build());
+        send(io.evalpipe.report.Fixtures.result("run1", "b").fail(FailureReason.ASSERTION_FAILED,
+                "/end_interview: equals (closes the interview): expected true, actual false").assertions("closes the interview", false).build());
+        // From a worker that predates assertions: no such field at all.
+        rawResults.pipeInput("run1", ("{\"schema_version\":1,\"run_id\":\"run1\",\"prompt_id\":\"c\",\"worker_id\":\"w0\","
+                + "\"status\":\"pass\",\"output\":\"{}\",\"e2e_ms\":90.0}").getBytes(StandardCharsets.UTF_8));
+
+        RunSummary out = summaries.readValuesToList().get(0);
+
+        assertThat(out.passed()).isEqualTo(2);
+        var summary = io.evalpipe.contracts.Json.WIRE.readTree(Path.of(out.reportDir()).resolve("summary.json").toFile());
+        assertThat(summary.get("schema_valid").asInt()).isEqualTo(3);
+        assertThat(summary.get("assertions").toString()).startsWith("[{\"name\":\"closes the interview\",\"n\":2,\"held\":1,\"pass_rate\":0.5,");
+        assertThat(Files.readString(Path.of(out.reportDir()).resolve("report.md"))).contains("| closes the interview | 2 | 1 | 50.0% |");
+    }
+
+    @Test
     void shouldCountARepeatedResultOnceAndKeepTheLatest() {
         start(null);
         manifests.pipeInput("run1", manifest("run1", "a", "b"));

@@ -6,6 +6,10 @@ import io.evalpipe.launch.CliException;
 
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.ParamChecks;
+import io.evalpipe.producer.AssertionFile;
+import io.evalpipe.producer.PromptFileException;
+import io.evalpipe.producer.PromptSet;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -39,6 +43,23 @@ public final class GenerationOptions {
     @Option(names = "--output-mode", paramLabel = "MODE",
             description = "free, json (any JSON, grammar-constrained) or schema (the interview_chat grammar). Default free.")
     String outputMode;
+
+    @Option(names = "--assert", paramLabel = "FILE",
+            description = "Assertions for every prompt, after its own \"expect\": a JSON array, or one JSON object a line."
+                    + " A reply passes when it is schema-valid and every one holds.")
+    Path assertFile;
+
+    /** The prompt set with --assert's assertions added to every prompt; a bad file ends the command with FILE:LINE, exit 2. */
+    PromptSet withAssertions(PromptSet set) {
+        if (assertFile == null) {
+            return set;
+        }
+        try {
+            return set.withAssertions(AssertionFile.read(assertFile));
+        } catch (PromptFileException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        }
+    }
 
     /** The run's parameters: defaults, overridden by what was given on the command line. */
     GenerationParams params() {

@@ -39,6 +39,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         PromptSet set = Preflight.readPrompts(run.prompts);
         var params = generation.params();
+        set = generation.withAssertions(set);
         kafka.check(run.pool);
         Properties props = kafka.clientProperties(kafka.requireBootstrapServers());
         String suiteName = run.suiteName(set);

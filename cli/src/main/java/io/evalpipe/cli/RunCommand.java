@@ -59,6 +59,7 @@ final class RunCommand implements Callable<Integer> {
         // Input first: a bad prompt file or option must fail before anything is started.
         PromptSet set = Preflight.readPrompts(run.prompts);
         var params = generation.params();
+        set = generation.withAssertions(set);
         Properties clientSettings = kafka.check(run.pool);
         String suiteName = run.suiteName(set);
         String runId = RunProducer.newRunId(suiteName, Clock.systemUTC().instant());

@@ -74,13 +74,16 @@ final class SweepCommand implements Callable<Integer> {
         // Input first: a bad prompt file, option or --vary value must fail before anything is started.
         PromptSet set = Preflight.readPrompts(run.prompts);
         GenerationParams base = generation.params();
+        set = generation.withAssertions(set);
         SweepPlan plan = SweepPlan.parse(vary, base);
         refuseVariedOptions(plan);
         Properties clientSettings = kafka.check(run.pool);
         String suite = run.suiteName(set);
         // Every run id of a suite has the same length, so one made now stands for each variant's.
         String sampleRunId = RunProducer.newRunId(suite, Clock.systemUTC().instant());
-        plan.variants().forEach(v -> Preflight.recordSizes(set, sampleRunId, v.params(), clientSettings));
+        for (SweepPlan.Variant v : plan.variants()) {
+            Preflight.recordSizes(set, sampleRunId, v.params(), clientSettings);
+        }
         engine.check(true);
         // The model and engine, before the broker starts: each varied model, else --model or the default.
         Map<String, ModelWorkers.Model> models = plan.variesModel()

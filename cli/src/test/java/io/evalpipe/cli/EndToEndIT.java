@@ -57,8 +57,9 @@ class EndToEndIT {
         assertThat(report.resolve("report.md")).exists();
         ReportChecks.assertSummaryMatchesCsv(report, 20);
         List<CSVRecord> rows = ReportChecks.readCsv(report);
-        // The grammar keeps every finished reply valid; only a prompt's own tighter max_tokens can cut one.
-        assertThat(rows).allSatisfy(r -> assertThat(r.get("status").equals("pass")
+        // The grammar keeps every finished reply valid; only a prompt's own tighter max_tokens can cut one. What a
+        // valid reply says is random, so a prompt's expectations may fail (assertion_failed): AssertionsIT checks those.
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("status").equals("pass") || r.get("failure_reason").equals("assertion_failed")
                 || r.get("failure_reason").equals("truncated") && r.get("finish_reason").equals("length"))
                 .as("prompt %s: %s %s", r.get("prompt_id"), r.get("status"), r.get("failure_reason")).isTrue());
         assertThat(ReportChecks.column(rows, "status")).contains("pass");

@@ -1,5 +1,6 @@
 package io.evalpipe.contracts;
 
+import io.evalpipe.contracts.assertions.AssertionOutcome;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,7 +10,8 @@ import java.util.List;
  * start to last token, TPOT = (E2E - TTFT) / (completionTokens - 1).
  *
  * @param failureReason    null on pass; otherwise one of {@link FailureReason}'s wire names
- * @param validationErrors each schema violation as "pointer: keyword: message"
+ * @param validationErrors each schema violation as "pointer: keyword: message", or each failed
+ *                         assertion as "pointer: op (name): expected X, actual Y"
  * @param finishReason     {@code stop} (end of sequence or a stop string), {@code length}
  *                         (max tokens reached), {@code timeout} or {@code error}
  * @param ttftMs           null when no token was produced
@@ -26,6 +28,9 @@ import java.util.List;
  *                         and the manifest arrive) can show what was asked; empty in a result written
  *                         before the field existed, for a job that could not be read, and where the
  *                         result would not fit a record with them (a note then says so)
+ * @param assertions       one outcome per assertion of the job, when the reply was schema-valid and so
+ *                         checked against them; empty otherwise, and in a result written before the
+ *                         field existed
  */
 public record EvalResult(
         int schemaVersion,
@@ -49,12 +54,25 @@ public record EvalResult(
         String pool,
         Lineage lineage,
         EngineTimings engineTimings,
-        List<ChatMessage> messages) {
+        List<ChatMessage> messages,
+        List<AssertionOutcome> assertions) {
 
     public EvalResult {
         validationErrors = validationErrors == null ? List.of() : List.copyOf(validationErrors);
         notes = notes == null ? List.of() : List.copyOf(notes);
         messages = messages == null ? List.of() : List.copyOf(messages);
+        assertions = assertions == null ? List.of() : List.copyOf(assertions);
+    }
+
+    /** A result with its job's messages and no assertion checked (an error, a reply that is not schema-valid, a job without). */
+    public EvalResult(int schemaVersion, String runId, String promptId, String workerId, ResultStatus status,
+                      String failureReason, String output, List<String> validationErrors, String finishReason,
+                      int promptTokens, int completionTokens, Double ttftMs, Double e2eMs, Double tpotMs,
+                      Double queueWaitMs, Instant startedAt, Instant finishedAt, List<String> notes, String pool,
+                      Lineage lineage, EngineTimings engineTimings, List<ChatMessage> messages) {
+        this(schemaVersion, runId, promptId, workerId, status, failureReason, output, validationErrors, finishReason,
+                promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, finishedAt, notes, pool,
+                lineage, engineTimings, messages, List.of());
     }
 
     /** A result without its job's messages: a dead letter whose job could not be read, a benchmark's, a test's. */
@@ -65,6 +83,6 @@ public record EvalResult(
                       Lineage lineage, EngineTimings engineTimings) {
         this(schemaVersion, runId, promptId, workerId, status, failureReason, output, validationErrors, finishReason,
                 promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, finishedAt, notes, pool,
-                lineage, engineTimings, List.of());
+                lineage, engineTimings, List.of(), List.of());
     }
 }

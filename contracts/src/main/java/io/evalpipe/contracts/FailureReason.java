@@ -8,6 +8,8 @@ public enum FailureReason {
     INVALID_JSON,
     /** The reply is JSON but violates the interview_chat schema. */
     SCHEMA_VIOLATION,
+    /** The reply is valid against the schema, but at least one of its job's assertions does not hold. */
+    ASSERTION_FAILED,
     /** Generation hit max tokens, so the reply was cut. */
     TRUNCATED,
     /** Generation ran past the per-request timeout and was cancelled. */

@@ -3,6 +3,9 @@ package io.evalpipe.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.evalpipe.contracts.assertions.Assertion;
+import io.evalpipe.contracts.assertions.AssertionOutcome;
+import io.evalpipe.contracts.assertions.AssertionRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +38,43 @@ class MessagesTest {
         byte[] bytes = Messages.RESULT.serializer().serialize("t", r);
 
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"status\":\"fail\"", "\"ttft_ms\":12.5");
+        assertThat(Messages.RESULT.deserializer().deserialize("t", bytes)).isEqualTo(r);
+    }
+
+    @Test
+    void shouldCarryAJobsAssertionsWithTheOperatorApartFromItsValue() throws Exception {
+        Assertion min = AssertionRules.parse(Json.STRICT.readTree("{\"pointer\": \"/score\", \"min\": 1, \"name\": \"scores\"}"));
+        Assertion text = AssertionRules.parse(Json.STRICT.readTree("{\"text_not_contains\": \"As an AI\"}"));
+        Job job = new Job(Messages.SCHEMA_VERSION, "run-1", "p-1", List.of(new ChatMessage("user", "hi")), GenerationParams.NONE, T,
+                List.of(min, text));
+
+        byte[] bytes = Messages.JOB.serializer().serialize("t", job);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"assertions\":[{\"name\":\"scores\",\"op\":\"min\","
+                + "\"pointer\":\"/score\",\"value\":1},{\"op\":\"text_not_contains\",\"value\":\"As an AI\"}]");
+        assertThat(Messages.JOB.deserializer().deserialize("t", bytes)).isEqualTo(job);
+    }
+
+    @Test
+    void shouldReadAJobAndAResultFromBeforeAssertionsAsHavingNone() {
+        String job = "{\"schema_version\":1,\"run_id\":\"r\",\"prompt_id\":\"p\",\"messages\":[],\"params\":{}}";
+        String result = "{\"schema_version\":1,\"run_id\":\"r\",\"prompt_id\":\"p\",\"status\":\"pass\"}";
+
+        assertThat(Json.decode(job.getBytes(StandardCharsets.UTF_8), Job.class).assertions()).isEmpty();
+        assertThat(Json.decode(result.getBytes(StandardCharsets.UTF_8), EvalResult.class).assertions()).isEmpty();
+    }
+
+    @Test
+    void shouldRoundTripAResultWithItsAssertionOutcomes() {
+        EvalResult r = new EvalResult(1, "run-1", "p-1", "w1", ResultStatus.FAIL, "assertion_failed", "{}",
+                List.of("/score: min (scores): expected a number of at least 1, actual absent"), "stop", 10, 3, 12.5, 40.0,
+                13.75, 5.0, T, T, List.of(), "cpu", null, null, List.of(new ChatMessage("user", "hi")),
+                List.of(new AssertionOutcome("scores", false), new AssertionOutcome("/reply exists", true)));
+
+        byte[] bytes = Messages.RESULT.serializer().serialize("t", r);
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .contains("\"assertions\":[{\"label\":\"scores\",\"held\":false},{\"label\":\"/reply exists\",\"held\":true}]");
         assertThat(Messages.RESULT.deserializer().deserialize("t", bytes)).isEqualTo(r);
     }
 

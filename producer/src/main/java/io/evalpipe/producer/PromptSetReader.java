@@ -10,6 +10,9 @@ import io.evalpipe.contracts.ChatMessage;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
+import io.evalpipe.contracts.assertions.Assertion;
+import io.evalpipe.contracts.assertions.AssertionRules;
+import io.evalpipe.contracts.assertions.InvalidAssertionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -31,7 +34,8 @@ import java.util.Set;
  * Reads a JSONL prompt file and checks every line before anything is enqueued: one bad line must
  * stop the whole set, because a run with a silently skipped prompt reports a wrong pass rate.
  *
- * <pre>{"id": "IQ-01", "messages": [{"role": "user", "content": "..."}], "params": {"max_tokens": 128}}</pre>
+ * <pre>{"id": "IQ-01", "messages": [{"role": "user", "content": "..."}], "params": {"max_tokens": 128},
+ *  "expect": [{"pointer": "/score", "min": 1}]}</pre>
  */
 public final class PromptSetReader {
 
@@ -40,7 +44,7 @@ public final class PromptSetReader {
     public static final long MAX_BYTES = 64L * 1024 * 1024;
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
-    private static final Set<String> FIELDS = Set.of("id", "messages", "params");
+    private static final Set<String> FIELDS = Set.of("id", "messages", "params", "expect");
     /**
      * Reads a line's first JSON value only, and leaves what follows it to {@link #parseJson}: Jackson's
      * own trailing-token check cannot tell two prompts on one line from garbage, nor say where either starts.
@@ -152,7 +156,7 @@ public final class PromptSetReader {
         for (var names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new PromptFileException(file, lineNo, "unknown field '" + name + "' (allowed: id, messages, params)");
+                throw new PromptFileException(file, lineNo, "unknown field '" + name + "' (allowed: id, messages, params, expect)");
             }
         }
         String id = requireText(file, lineNo, node, "id");
@@ -161,7 +165,7 @@ public final class PromptSetReader {
         }
         List<ChatMessage> messages = parseMessages(file, lineNo, node.get("messages"));
         GenerationParams params = PromptParams.parse(file, lineNo, node.get("params"));
-        return new Prompt(id, messages, params, lineNo);
+        return new Prompt(id, messages, params, expect(file, lineNo, node.get("expect")), lineNo);
     }
 
     /** The line's one JSON object, its strings whole Unicode text, nothing after it. */
@@ -249,6 +253,18 @@ public final class PromptSetReader {
             throw new PromptFileException(file, lineNo, "the last message must be the user's: the model answers it");
         }
         return messages;
+    }
+
+    /** A prompt's own assertions: each one checkable, or the line is refused like any other mistake in it. */
+    private static List<Assertion> expect(Path file, int lineNo, JsonNode node) throws PromptFileException {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        try {
+            return AssertionRules.parseList(node, "expect");
+        } catch (InvalidAssertionException e) {
+            throw new PromptFileException(file, lineNo, e.getMessage());
+        }
     }
 
     private static String baseName(Path file) {

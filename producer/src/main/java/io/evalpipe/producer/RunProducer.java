@@ -92,9 +92,10 @@ public final class RunProducer {
         return manifest;
     }
 
-    /** The job a prompt becomes: the run's parameters, overridden by the prompt's own. */
+    /** The job a prompt becomes: the run's parameters, overridden by the prompt's own; the prompt's assertions. */
     static Job job(String runId, Prompt prompt, GenerationParams runParams, Instant now) {
-        return new Job(Messages.SCHEMA_VERSION, runId, prompt.id(), prompt.messages(), runParams.overriddenBy(prompt.params()), now);
+        return new Job(Messages.SCHEMA_VERSION, runId, prompt.id(), prompt.messages(), runParams.overriddenBy(prompt.params()), now,
+                prompt.assertions());
     }
 
     static String key(String runId, Prompt prompt) {

@@ -42,6 +42,9 @@ final class FigureTables {
                 .row("Pass rate (of N)", Fmt.percent(f.passRate()))
                 .row("Pass rate (of N), 95% CI", Fmt.percentInterval(f.passRateCi95()))
                 .row("Pass rate (of expected)", Fmt.percent(f.passRateOfExpected()))
+                .row("Schema-valid", String.valueOf(f.schemaValid()))
+                .row("Schema-valid rate (of N)", Fmt.percent(f.schemaValidRate()))
+                .row("Schema-valid rate (of N), 95% CI", Fmt.percentInterval(f.schemaValidCi95()))
                 .row("Goodput (of N)", Fmt.percent(f.goodput().rate()))
                 .row("Complete", report.complete() ? "yes" : "no")
                 .row("Retried (a second result replaced the first)", String.valueOf(report.retried()));
@@ -108,9 +111,20 @@ final class FigureTables {
         Table t = new Table("lrrl", "Figure", "Estimate", "95% interval", "Method")
                 .row("Pass rate (of N)", Fmt.percent(f.passRate()), Fmt.percentInterval(f.passRateCi95()), "Wilson score")
                 .row("Goodput (of N)", Fmt.percent(f.goodput().rate()), Fmt.percentInterval(f.goodput().ci95()),
+                        "Wilson score")
+                .row("Schema-valid rate (of N)", Fmt.percent(f.schemaValidRate()), Fmt.percentInterval(f.schemaValidCi95()),
                         "Wilson score");
         percentileRows(t, "E2E", f.e2e(), f.e2eIntervals());
         percentileRows(t, "TTFT", f.ttft(), f.ttftIntervals());
+        return t;
+    }
+
+    /** Each assertion's pass rate, N beside it; no rows when the run has no assertions. */
+    static Table assertions(RunFigures f) {
+        Table t = new Table("lrrrr", "Assertion", "N", "Held", "Pass rate", "Pass rate 95% CI");
+        for (AssertionFigures a : f.assertions()) {
+            t.row(a.label(), String.valueOf(a.n()), String.valueOf(a.held()), Fmt.percent(a.passRate()), Fmt.percentInterval(a.ci95()));
+        }
         return t;
     }
 

@@ -41,6 +41,9 @@ final class HtmlReport {
         h.section("Goodput", FigureTables.goodput(f));
         h.note(f.goodput().slo().isSet() ? Goodput.DEFINITION
                 : "No SLO set: goodput equals the pass rate. " + Goodput.DEFINITION);
+        h.section("Assertions", FigureTables.assertions(f));
+        h.note(f.assertions().isEmpty() ? "No prompt of this run has assertions, so a pass is a reply valid against the schema."
+                : AssertionFigures.DEFINITION);
         h.section("Latency (ms)", FigureTables.latency(f));
         h.note(FigureTables.DAGGER_NOTE);
         h.note("Percentiles use " + Percentiles.METHOD + ". Population: " + RunFigures.LATENCY_POPULATION);

@@ -37,6 +37,7 @@ final class MarkdownReport {
         r.section("Goodput", FigureTables.goodput(f));
         r.paragraph(f.goodput().slo().isSet() ? Goodput.DEFINITION
                 : "No SLO set: goodput equals the pass rate. " + Goodput.DEFINITION);
+        r.assertions(f);
         r.section("Latency (ms)", FigureTables.latency(f));
         r.paragraph(FigureTables.DAGGER_NOTE);
         r.paragraph("Percentiles use " + Percentiles.METHOD + ", as Excel's PERCENTILE.INC does. Population: "
@@ -94,6 +95,18 @@ final class MarkdownReport {
             return Escape.markdownCell(c.text());
         }
         return "[" + Escape.markdownCell(c.text()).replace("[", "\\[").replace("]", "\\]") + "](" + c.href() + ")";
+    }
+
+    private void assertions(RunFigures f) {
+        if (f.assertions().isEmpty()) {
+            line("## Assertions");
+            line("");
+            line("None: no prompt of this run has assertions, so a pass is a reply valid against the schema.");
+            line("");
+            return;
+        }
+        section("Assertions", FigureTables.assertions(f));
+        paragraph(AssertionFigures.DEFINITION + " Rates: " + Wilson.METHOD);
     }
 
     /** Snapshots with a link; a slow pass is as worth reading as a failure. */

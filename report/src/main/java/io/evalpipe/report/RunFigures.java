@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * @param passRateOfExpected   passed / expected, which counts missing prompts as not passed;
  *                             null when expected is 0
  * @param passRateCi95         Wilson interval of passed / n; null when n is 0
+ * @param schemaValid          results whose reply is valid against the schema, assertions aside
+ *                             (see {@link AssertionFigures#schemaValid}): without assertions it equals passed
+ * @param schemaValidRate      schemaValid / n; null when n is 0
+ * @param schemaValidCi95      Wilson interval of schemaValid / n; null when n is 0
+ * @param assertions           the pass rate of each assertion of the run, in label order; empty with none
  * @param failuresByReason     non-pass results by failure reason, most frequent first
  * @param e2e                  null when no result has the metric (see {@link LatencyStats#of})
  * @param latencyPopulation    how many results the latency and token figures cover
@@ -46,6 +51,10 @@ record RunFigures(
         Double passRate,
         Double passRateOfExpected,
         Interval passRateCi95,
+        int schemaValid,
+        Double schemaValidRate,
+        Interval schemaValidCi95,
+        List<AssertionFigures> assertions,
         Map<String, Long> failuresByReason,
         int latencyPopulation,
         LatencyStats e2e,
@@ -96,6 +105,7 @@ record RunFigures(
         int expected = report.manifest().promptCount();
         int n = results.size();
         int passed = count(results, ResultStatus.PASS);
+        int schemaValid = (int) results.stream().filter(AssertionFigures::schemaValid).count();
         List<EvalResult> timed = results.stream().filter(r -> r.e2eMs() != null).toList();
         List<Double> e2eValues = timed.stream().map(EvalResult::e2eMs).toList();
         List<Double> ttftValues = timed.stream().map(EvalResult::ttftMs).toList();
@@ -109,6 +119,10 @@ record RunFigures(
                 ratio(passed, n),
                 ratio(passed, expected),
                 Wilson.ci95(passed, n),
+                schemaValid,
+                ratio(schemaValid, n),
+                Wilson.ci95(schemaValid, n),
+                AssertionFigures.of(results),
                 failuresByReason(results),
                 timed.size(),
                 e2e,

@@ -133,6 +133,7 @@ final class Snapshots {
         timings.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
         timings.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
         r.validationErrors().forEach(s.putArray("validation_errors")::add);
+        s.set("assertions", Json.WIRE.valueToTree(r.assertions()));
         r.notes().forEach(s.putArray("notes")::add);
         s.put("worker_id", r.workerId());
         s.put("pool", r.pool());

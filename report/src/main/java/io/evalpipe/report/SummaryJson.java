@@ -28,6 +28,10 @@ final class SummaryJson {
         root.put("pass_rate", f.passRate());
         root.put("pass_rate_of_expected", f.passRateOfExpected());
         putInterval(root, "pass_rate_ci95", f.passRateCi95());
+        root.put("schema_valid", f.schemaValid());
+        root.put("schema_valid_rate", f.schemaValidRate());
+        putInterval(root, "schema_valid_rate_ci95", f.schemaValidCi95());
+        putAssertions(root.putArray("assertions"), f);
         putGoodput(root, f.goodput());
         root.put("complete", report.complete());
         root.put("retried", report.retried());
@@ -62,6 +66,9 @@ final class SummaryJson {
         definitions.put("unreliable", LatencyStats.EXTREME_RULE);
         definitions.put("tokens_per_s", TokenRate.DEFINITION);
         definitions.put("pass_rate_ci95", Wilson.METHOD);
+        definitions.put("schema_valid", "results whose reply is valid against the schema: the passes, and the fails"
+                + " whose reason is assertion_failed");
+        definitions.put("assertions", AssertionFigures.DEFINITION);
         definitions.put("bootstrap_ci95", Bootstrap.METHOD);
         definitions.put("goodput", Goodput.DEFINITION);
         definitions.put("throughput", RunThroughput.DEFINITION);
@@ -165,6 +172,17 @@ final class SummaryJson {
             group.put("tokens_per_s_mean", g.tokensPerSecMean());
             group.put("tokens_per_s_n", g.tokensPerSecN());
         });
+    }
+
+    private static void putAssertions(ArrayNode array, RunFigures f) {
+        for (AssertionFigures a : f.assertions()) {
+            ObjectNode node = array.addObject();
+            node.put("name", a.label());
+            node.put("n", a.n());
+            node.put("held", a.held());
+            node.put("pass_rate", a.passRate());
+            putInterval(node, "pass_rate_ci95", a.ci95());
+        }
     }
 
     private static void putOutliers(ArrayNode array, RunFigures f) {

@@ -11,6 +11,7 @@ import io.evalpipe.contracts.ModelInfo;
 import io.evalpipe.contracts.ResultStatus;
 import io.evalpipe.contracts.RunManifest;
 import io.evalpipe.contracts.Slo;
+import io.evalpipe.contracts.assertions.AssertionOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,6 +183,7 @@ public final class Fixtures {
         private EngineTimings engineTimings;
         private List<ChatMessage> messages = List.of();
         private Lineage lineage = LINEAGE;
+        private List<AssertionOutcome> assertions = List.of();
 
         private ResultBuilder(String runId, String promptId) {
             this.runId = runId;
@@ -305,12 +307,22 @@ public final class Fixtures {
             return this;
         }
 
+        /** The outcome of each assertion the reply was checked against, as {@code label} then held or not, in pairs. */
+        public ResultBuilder assertions(Object... labelsAndHeld) {
+            List<AssertionOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < labelsAndHeld.length; i += 2) {
+                outcomes.add(new AssertionOutcome((String) labelsAndHeld[i], (Boolean) labelsAndHeld[i + 1]));
+            }
+            this.assertions = outcomes;
+            return this;
+        }
+
         /** finishedAt is startedAt plus the E2E latency (or startedAt itself without one). */
         public EvalResult build() {
             Instant finishedAt = e2eMs == null || startedAt == null ? startedAt : startedAt.plus(Duration.ofNanos((long) (e2eMs * 1_000_000)));
             return new EvalResult(Messages.SCHEMA_VERSION, runId, promptId, workerId, status, failureReason, output,
                     validationErrors, finishReason, promptTokens, completionTokens, ttftMs, e2eMs, tpotMs, queueWaitMs,
-                    startedAt, finishedAt, notes, pool, lineage, engineTimings, messages);
+                    startedAt, finishedAt, notes, pool, lineage, engineTimings, messages, assertions);
         }
     }
 }

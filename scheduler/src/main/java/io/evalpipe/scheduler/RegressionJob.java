@@ -84,7 +84,7 @@ public final class RegressionJob {
         ModelInfo model;
         try {
             // Read again at every tick: an edited prompt file or a replaced model is what the next run should measure.
-            prompts = PromptSetReader.read(suite.prompts());
+            prompts = PromptSetReader.read(suite.prompts()).withAssertions(suite.assertions());
             model = suite.model() == null ? null : ModelIdentity.of(suite.model());
         } catch (PromptFileException | ModelFileException e) {
             return RegressionOutcome.failed(suite.name(), tick, null, null, null, e.getMessage());

@@ -4,8 +4,10 @@ import io.evalpipe.report.compare.RunGates;
 import io.evalpipe.report.compare.Thresholds;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Slo;
+import io.evalpipe.contracts.assertions.Assertion;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,11 +24,14 @@ import java.util.Objects;
  * @param limits   absolute limits on every run, judged as `evalctl run --min-pass-rate ...` judges them; {@link RunGates#NONE} for none
  * @param deadline report a run this long after enqueueing even with prompts missing; null: wait for all
  * @param model    the model file the workers serve, to name it in the manifest; null: unnamed
+ * @param assertions added to every prompt's own, as {@code evalctl run --assert} adds them; read once,
+ *                 when the suite is (unlike the prompt file, which is read again for every run)
  */
 public record Suite(String name, Path source, Path prompts, String pool, GenerationParams params, Slo slo, Thresholds gates,
-                   RunGates limits, Duration deadline, Path model) {
+                   RunGates limits, Duration deadline, Path model, List<Assertion> assertions) {
 
     public Suite {
+        assertions = assertions == null ? List.of() : List.copyOf(assertions);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(prompts, "prompts");
         Objects.requireNonNull(pool, "pool");

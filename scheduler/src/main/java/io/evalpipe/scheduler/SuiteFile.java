@@ -13,12 +13,18 @@ import io.evalpipe.contracts.Ids;
 import io.evalpipe.contracts.Json;
 import io.evalpipe.contracts.Slo;
 import io.evalpipe.contracts.ParamChecks;
+import io.evalpipe.contracts.assertions.Assertion;
+import io.evalpipe.contracts.assertions.AssertionRules;
+import io.evalpipe.contracts.assertions.InvalidAssertionException;
+import io.evalpipe.producer.AssertionFile;
+import io.evalpipe.producer.PromptFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,10 +46,11 @@ import java.util.regex.Pattern;
  *        # min_pass_rate: 0.9, min_goodput: 80%, max_p95: 15s, max_errors: 0
  * deadline: 30m
  * model: ../models/model.gguf
+ * assert: [{pointer: /reply, max_length: 400}]   # for every prompt; or a file: assert: shared.json
  * </pre>
  */
 public final class SuiteFile {
-    private static final Set<String> KEYS = Set.of("name", "prompts", "pool", "params", "slo", "gates", "deadline", "model");
+    private static final Set<String> KEYS = Set.of("name", "prompts", "pool", "params", "slo", "gates", "deadline", "model", "assert");
     private static final Set<String> SLO_KEYS = Set.of("e2e", "ttft");
     private static final Set<String> GATE_KEYS = Set.of("max_pass_rate_drop", "max_p95_increase", "min_pass_rate", "min_goodput", "max_p95",
             "max_errors");
@@ -88,7 +95,30 @@ public final class SuiteFile {
         RunGates limits = limits(root.get("gates"), slo);
         Duration deadline = root.has("deadline") ? positive(duration(root.get("deadline"), "deadline"), "deadline") : null;
         String model = optionalText(root, "model", null);
-        return new Suite(name, file, prompts, pool, params, slo, gates, limits, deadline, model == null ? null : relativeToFile(model));
+        return new Suite(name, file, prompts, pool, params, slo, gates, limits, deadline, model == null ? null : relativeToFile(model),
+                assertions(root.get("assert")));
+    }
+
+    /** A list written in the suite, or the path of an assertion file (relative to the suite), as {@code --assert} takes. */
+    private List<Assertion> assertions(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isTextual()) {
+            try {
+                return AssertionFile.read(relativeToFile(node.asText()));
+            } catch (PromptFileException e) {
+                throw new ScheduleInputException(file + ": assert: " + e.getMessage()); // names the assertion file and line
+            }
+        }
+        if (!node.isArray()) {
+            throw problem("'assert' must be a list of assertions such as [{pointer: /score, min: 1}], or the path of a file of them");
+        }
+        try {
+            return AssertionRules.parseList(node, "assert");
+        } catch (InvalidAssertionException e) {
+            throw problem(e.getMessage());
+        }
     }
 
     private JsonNode readTree() {

@@ -3,11 +3,12 @@ package io.evalpipe.worker;
 import io.evalpipe.contracts.GenerationParams;
 import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.ParamChecks;
+import io.evalpipe.contracts.assertions.AssertionRules;
 import java.time.Duration;
 
 /**
  * What a worker agrees to run, checked on every job it takes: the producer's own rules ({@link
- * ParamChecks}), and this worker's caps. A job arrives from a queue anyone with access can write to:
+ * ParamChecks}, {@link AssertionRules}), and this worker's caps. A job arrives from a queue anyone with access can write to:
  * a {@code max_tokens} of a billion would decode far past the context, a timeout of centuries would
  * hold a slot for good.
  *
@@ -47,6 +48,11 @@ public record JobLimits(int maxTokens, Duration maxTimeout) {
             return "job parameter over this worker's cap: timeout_ms " + p.timeoutMs() + " > " + maxTimeout.toMillis()
                     + " (--max-job-timeout)";
         }
-        return null;
+        // A prompt's own and the run's: the producer caps each list, so a job never has more than both.
+        if (job.assertions().size() > 2 * AssertionRules.MAX_PER_LIST) {
+            return "job has " + job.assertions().size() + " assertions, more than " + 2 * AssertionRules.MAX_PER_LIST;
+        }
+        String assertion = AssertionRules.problem(job.assertions());
+        return assertion == null ? null : "job assertion cannot be checked: " + assertion;
     }
 }

@@ -8,6 +8,8 @@ import io.evalpipe.contracts.Job;
 import io.evalpipe.contracts.Lineage;
 import io.evalpipe.contracts.Messages;
 import io.evalpipe.contracts.ResultStatus;
+import io.evalpipe.contracts.assertions.AssertionCheck;
+import io.evalpipe.contracts.assertions.AssertionOutcome;
 import io.evalpipe.worker.engine.Completion;
 import io.evalpipe.worker.engine.CompletionRequest;
 import io.evalpipe.worker.engine.EngineCrashException;
@@ -29,12 +31,17 @@ import org.slf4j.LoggerFactory;
  * Runs one job through the engine and judges the reply. Knows nothing of Kafka, so the verdict
  * rules can be tested with a fake engine.
  *
- * <p>Verdicts: {@code pass} when the reply validates against the schema; {@code fail} when there is
- * a reply that does not (reason {@code truncated} if max tokens cut it, else {@code invalid_json} or
- * {@code schema_violation}); {@code error} when there is no usable reply ({@code timeout},
+ * <p>Verdicts: {@code pass} when the reply validates against the schema and every assertion of the
+ * job holds; {@code fail} when there is a reply that does not validate (reason {@code truncated} if
+ * max tokens cut it, else {@code invalid_json} or {@code schema_violation}) or that validates but
+ * fails an assertion ({@code assertion_failed}); {@code error} when there is no usable reply ({@code timeout},
  * {@code empty}, {@code engine_error}, {@code engine_crash} when the engine's process ended during the
  * job). An engine that cannot be reached at all is not a verdict on the job: {@link
  * EngineUnavailableException} goes to the caller, which hands the job back to be run later.
+ *
+ * <p>Assertions are checked only on a schema-valid reply: one that is not keeps its schema reason,
+ * and its result records no assertion outcome, so that an assertion's pass rate in the report is
+ * over the replies it could be judged on (the report states that N).
  */
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -126,6 +133,7 @@ public final class JobRunner {
         ResultStatus status;
         FailureReason reason;
         List<String> errors = List.of();
+        List<AssertionOutcome> outcomes = List.of();
         if (c.finishReason() == FinishReason.TIMEOUT) {
             status = ResultStatus.ERROR;
             reason = FailureReason.TIMEOUT;
@@ -136,8 +144,14 @@ public final class JobRunner {
             Validation v = validator.validate(c.text(), validationMode);
             errors = v.errors();
             if (v.valid()) {
-                status = ResultStatus.PASS;
-                reason = null;
+                AssertionCheck.Verdict checked = AssertionCheck.check(job.assertions(), c.text(), v.json());
+                outcomes = checked.outcomes();
+                errors = checked.failures();
+                status = checked.allHeld() ? ResultStatus.PASS : ResultStatus.FAIL;
+                reason = checked.allHeld() ? null : FailureReason.ASSERTION_FAILED;
+                if (!checked.allHeld()) {
+                    log.debug("Job {}/{}: {} of {} assertions failed", job.runId(), job.promptId(), errors.size(), outcomes.size());
+                }
             } else {
                 status = ResultStatus.FAIL;
                 reason = c.finishReason() == FinishReason.LENGTH ? FailureReason.TRUNCATED : v.reason();
@@ -147,15 +161,22 @@ public final class JobRunner {
             }
         }
         return result(job, startedAt, queueWaitMs, status, reason, c.text(), errors, notes, finish,
-                c.promptTokens(), c.completionTokens(), ttftMs, e2eMs, tpotMs, c.engineTimings());
+                c.promptTokens(), c.completionTokens(), ttftMs, e2eMs, tpotMs, c.engineTimings(), outcomes);
     }
 
     private EvalResult result(Job job, Instant startedAt, Double queueWaitMs, ResultStatus status, FailureReason reason,
                               String output, List<String> errors, List<String> notes, String finish, int promptTokens, int completionTokens,
                               Double ttftMs, Double e2eMs, Double tpotMs, EngineTimings engineTimings) {
+        return result(job, startedAt, queueWaitMs, status, reason, output, errors, notes, finish, promptTokens, completionTokens,
+                ttftMs, e2eMs, tpotMs, engineTimings, List.of());
+    }
+
+    private EvalResult result(Job job, Instant startedAt, Double queueWaitMs, ResultStatus status, FailureReason reason,
+                              String output, List<String> errors, List<String> notes, String finish, int promptTokens, int completionTokens,
+                              Double ttftMs, Double e2eMs, Double tpotMs, EngineTimings engineTimings, List<AssertionOutcome> outcomes) {
         return new EvalResult(Messages.SCHEMA_VERSION, job.runId(), job.promptId(), workerId, status,
                 reason == null ? null : reason.wireName(), output, errors, finish, promptTokens, completionTokens,
                 ttftMs, e2eMs, tpotMs, queueWaitMs, startedAt, clock.instant(), notes, pool, lineage, engineTimings,
-                job.messages());
+                job.messages(), outcomes);
     }
 }

@@ -143,7 +143,7 @@ public final class ResultPublisher implements AutoCloseable {
         return new EvalResult(r.schemaVersion(), r.runId(), r.promptId(), r.workerId(), r.status(), r.failureReason(),
                 r.output(), r.validationErrors(), r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs(),
                 r.e2eMs(), r.tpotMs(), r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(),
-                r.engineTimings(), List.of());
+                r.engineTimings(), List.of(), r.assertions());
     }
 
     /** Keeps the longest prefix of the output that fits {@code budget} bytes, found by bisection on code points. */
@@ -182,7 +182,8 @@ public final class ResultPublisher implements AutoCloseable {
     private static EvalResult withOutput(EvalResult r, String output, List<String> errors, List<String> notes) {
         return new EvalResult(r.schemaVersion(), r.runId(), r.promptId(), r.workerId(), r.status(), r.failureReason(), output,
                 errors, r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs(), r.e2eMs(), r.tpotMs(),
-                r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(), r.engineTimings(), r.messages());
+                r.queueWaitMs(), r.startedAt(), r.finishedAt(), notes, r.pool(), r.lineage(), r.engineTimings(), r.messages(),
+                r.assertions());
     }
 
     @Override

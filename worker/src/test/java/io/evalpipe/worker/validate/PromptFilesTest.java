@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.evalpipe.contracts.assertions.Assertion;
+import io.evalpipe.contracts.assertions.AssertionRules;
 import io.evalpipe.worker.validate.ReplyValidator.Mode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,7 +71,7 @@ class PromptFilesTest {
             String where = name + ":" + (i + 1);
             JsonNode prompt = JSON.readTree(lines.get(i));
             softly.assertThat(prompt.isObject()).as("%s is an object", where).isTrue();
-            softly.assertThat(fieldNames(prompt)).as("%s fields", where).isSubsetOf("id", "messages", "params");
+            softly.assertThat(fieldNames(prompt)).as("%s fields", where).isSubsetOf("id", "messages", "params", "expect");
 
             String id = prompt.path("id").asText("");
             softly.assertThat(ID.matcher(id).matches()).as("%s id '%s'", where, id).isTrue();
@@ -118,6 +120,37 @@ class PromptFilesTest {
     @Test
     void shouldTakeTheTwentyVerbatimFromTheTwoHundred() throws IOException {
         assertThat(lines("interview_chat_200.jsonl")).containsAll(lines("interview_chat_20.jsonl"));
+    }
+
+    @Test
+    void shouldGiveEveryPromptExpectationsOnFieldsTheSchemaHas() throws Exception {
+        Set<String> properties = new HashSet<>(fieldNames(JSON.readTree(ReplyValidatorTest.schemaFile().toFile()).path("properties")));
+        SoftAssertions softly = new SoftAssertions();
+        for (String line : lines("interview_chat_200.jsonl")) {
+            JsonNode prompt = JSON.readTree(line);
+            String id = prompt.path("id").asText();
+            List<Assertion> expect = AssertionRules.parseList(prompt.path("expect"), "expect");
+            softly.assertThat(expect).as("%s has expectations", id).isNotEmpty();
+            for (Assertion a : expect) {
+                // A pointer to a field the schema does not have could never hold: a typo, not an expectation.
+                softly.assertThat(properties).as("%s: %s", id, a.label()).contains(a.pointer().substring(1));
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void shouldExpectAnInterviewerToCloseScoreAndProbeWhereTheTurnCallsForIt() throws IOException {
+        List<String> expectations = new ArrayList<>();
+        for (String line : lines("interview_chat_20.jsonl")) {
+            JSON.readTree(line).path("expect").forEach(e -> expectations.add(e.toString()));
+        }
+
+        assertThat(expectations).contains(
+                "{\"name\":\"closes the interview\",\"pointer\":\"/end_interview\",\"equals\":true}",
+                "{\"name\":\"scores the answer 1-5\",\"pointer\":\"/score\",\"min\":1}",
+                "{\"name\":\"scores the answer 1-5\",\"pointer\":\"/score\",\"max\":5}",
+                "{\"name\":\"asks a behavioral follow-up\",\"pointer\":\"/question_type\",\"equals\":\"behavioral\"}");
     }
 
     @Test
