@@ -92,8 +92,8 @@ final class ReportViewer {
         p.put("output", r.output());
         p.set("validation_errors", Json.WIRE.valueToTree(r.validationErrors()));
         p.set("notes", Json.WIRE.valueToTree(r.notes()));
-        // Once results carry assertion outcomes, this one line shows them (viewer.js already renders the array):
-        // p.set("assertions", Json.WIRE.valueToTree(r.assertions()));
+        // Each assertion's label and whether it held; a failed one's expected and actual values are among validation_errors.
+        p.set("assertions", Json.WIRE.valueToTree(r.assertions()));
         return p;
     }
 

@@ -92,6 +92,22 @@ class ReportViewerTest {
     }
 
     @Test
+    void shouldEmbedEachResultsAssertionOutcomes() {
+        RunManifest manifest = Fixtures.manifest("asserted", "a");
+        RunReport report = Fixtures.report(manifest, Fixtures.result("asserted", "a")
+                .fail(FailureReason.ASSERTION_FAILED, "/score: min (score): expected a number of at least 1, actual absent")
+                .assertions("/reply exists", true, "score", false).build());
+
+        JsonNode assertions = page(report).data().get("prompts").get(0).get("assertions");
+
+        assertThat(assertions).hasSize(2);
+        assertThat(assertions.get(0).get("label").asText()).isEqualTo("/reply exists");
+        assertThat(assertions.get(0).get("held").asBoolean()).isTrue();
+        assertThat(assertions.get(1).get("label").asText()).isEqualTo("score");
+        assertThat(assertions.get(1).get("held").asBoolean()).isFalse();
+    }
+
+    @Test
     void shouldReadHostileTextBackExactly() {
         JsonNode p2 = page(hostileReport()).data().get("prompts").get(1);
 
