@@ -32,15 +32,22 @@ final class GateOptions {
      * @throws CliException exit 2 for a limit that cannot be met, or --min-goodput without an SLO
      */
     RunGates gates(Slo slo) {
-        RunGates gates;
-        try {
-            gates = new RunGates(minPassRate, minGoodput, maxP95, maxErrors);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        // Checked here, option by option, so that the line names the option; negative fractions the converter refuses.
+        if (minPassRate != null && minPassRate > 1) {
+            throw new CliException(ExitCode.USAGE, "--min-pass-rate must be at most 1 (100%), got " + minPassRate);
+        }
+        if (minGoodput != null && minGoodput > 1) {
+            throw new CliException(ExitCode.USAGE, "--min-goodput must be at most 1 (100%), got " + minGoodput);
+        }
+        if (maxP95 != null && (maxP95.isZero() || maxP95.isNegative())) {
+            throw new CliException(ExitCode.USAGE, "--max-p95 must be more than 0");
+        }
+        if (maxErrors != null && maxErrors < 0) {
+            throw new CliException(ExitCode.USAGE, "--max-errors must be 0 or more, got " + maxErrors);
         }
         if (minGoodput != null && !slo.isSet()) {
             throw new CliException(ExitCode.USAGE, "--min-goodput needs --slo (without one, goodput is the pass rate: use --min-pass-rate)");
         }
-        return gates;
+        return new RunGates(minPassRate, minGoodput, maxP95, maxErrors);
     }
 }

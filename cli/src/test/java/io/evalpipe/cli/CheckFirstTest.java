@@ -84,7 +84,12 @@ class CheckFirstTest {
                 Arguments.of("reports folder under a file", List.of("--reports", "@/a-file/reports"), "is not writable"),
                 Arguments.of("unknown option", List.of("--prompt", "x"), "Unknown option: '--prompt'"),
                 Arguments.of("temperature out of range", List.of("--temperature", "3"), "--temperature"),
-                Arguments.of("bad validation mode", List.of("--validation", "lenient"), "--validation must be strict or salvage"));
+                Arguments.of("bad validation mode", List.of("--validation", "lenient"), "--validation must be strict or salvage"),
+                Arguments.of("pass-rate gate above 1", List.of("--min-pass-rate", "2"), "--min-pass-rate must be at most 1 (100%), got 2.0"),
+                Arguments.of("negative pass-rate gate", List.of("--min-pass-rate", "-0.1"), "--min-pass-rate"),
+                Arguments.of("goodput gate without an SLO", List.of("--min-goodput", "0.8"), "--min-goodput needs --slo"),
+                Arguments.of("zero p95 gate", List.of("--max-p95", "0s"), "--max-p95 must be more than 0"),
+                Arguments.of("negative error gate", List.of("--max-errors", "-1"), "--max-errors must be 0 or more, got -1"));
     }
 
     @ParameterizedTest(name = "run: {0}")

@@ -40,7 +40,7 @@ public record RunGates(Double minPassRate, Double minGoodput, Duration maxP95, I
             throw new IllegalArgumentException("the minimum goodput must be within [0, 1], got " + minGoodput);
         }
         if (maxP95 != null && (maxP95.isNegative() || maxP95.isZero())) {
-            throw new IllegalArgumentException("the maximum p95 must be above zero, got " + maxP95);
+            throw new IllegalArgumentException("the maximum p95 must be above zero, got " + maxP95.toMillis() + " ms");
         }
         if (maxErrors != null && maxErrors < 0) {
             throw new IllegalArgumentException("the maximum number of errors must be 0 or more, got " + maxErrors);
