@@ -112,8 +112,6 @@ final class CompareCommand implements Callable<Integer> {
             files = CompareMany.write(folders, dir);
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot write the comparison into " + (dir != null ? dir : reports) + ": " + e.getMessage(), e);
-        } catch (UnreadableReportException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
         for (ReportFolder f : folders) {
             System.out.printf(Locale.ROOT, "%s: %d/%d passed (%s)%s%n", f.runId(), f.passed(), f.n(),

@@ -9,7 +9,6 @@ import io.evalpipe.launch.KafkaOptions;
 import io.evalpipe.launch.LocalCluster;
 import io.evalpipe.producer.PromptSet;
 import io.evalpipe.producer.RunProducer;
-import io.evalpipe.report.compare.ModelFigures;
 import io.evalpipe.report.compare.ReportFolder;
 import io.evalpipe.report.compare.UnreadableReportException;
 import java.io.IOException;
@@ -38,7 +37,7 @@ public record SweepRun(KafkaOptions kafka, EngineOptions engine, int workers, St
                 RunSummary summary = cluster.run(runId(suite), set, suite, variant.params(), deadline, slo, reports, true);
                 ReportFolder report = read(Path.of(summary.reportDir()));
                 // The workers share this process with the broker and the aggregator: its RSS is not the model's.
-                done.add(new SweepReport.Entry(variant, report, figures(report), null));
+                done.add(new SweepReport.Entry(variant, report, report.modelFigures(), null));
             }
         }
     }
@@ -54,7 +53,7 @@ public record SweepRun(KafkaOptions kafka, EngineOptions engine, int workers, St
                 RunSummary summary = modelWorkers.run(variant, target -> cluster.run(target, runId, set, suite, variant.params(),
                         deadline, slo, reports, true));
                 ReportFolder report = read(Path.of(summary.reportDir()));
-                modelWorkers.finished(variant, report, figures(report));
+                modelWorkers.finished(variant, report, report.modelFigures());
             }
         }
     }
@@ -70,14 +69,6 @@ public record SweepRun(KafkaOptions kafka, EngineOptions engine, int workers, St
     private static ReportFolder read(Path dir) {
         try {
             return ReportFolder.read(dir);
-        } catch (UnreadableReportException e) {
-            throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
-        }
-    }
-
-    private static ModelFigures figures(ReportFolder report) {
-        try {
-            return ModelFigures.read(report);
         } catch (UnreadableReportException e) {
             throw new CliException(ExitCode.INFRASTRUCTURE, "the report of a finished run cannot be read back: " + e.getMessage(), e);
         }

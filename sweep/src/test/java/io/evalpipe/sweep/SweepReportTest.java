@@ -26,8 +26,8 @@ class SweepReportTest {
         Path dir = SweepReport.createFolder(reports, Instant.parse("2025-01-01T12:00:00Z"));
 
         List<Path> files = SweepReport.write(dir, plan.keys(), List.of(
-                new SweepReport.Entry(plan.variants().get(0), a, ModelFigures.read(a), 400L * 1024 * 1024),
-                new SweepReport.Entry(plan.variants().get(1), b, ModelFigures.read(b), 1536L * 1024 * 1024)),
+                new SweepReport.Entry(plan.variants().get(0), a, a.modelFigures(), 400L * 1024 * 1024),
+                new SweepReport.Entry(plan.variants().get(1), b, b.modelFigures(), 1536L * 1024 * 1024)),
                 List.of("A note.", SweepReport.notePercentiles()));
 
         assertThat(dir.getFileName().toString()).isEqualTo("sweep-20250101-120000");

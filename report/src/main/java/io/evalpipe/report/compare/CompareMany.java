@@ -21,11 +21,11 @@ public final class CompareMany {
     private CompareMany() {}
 
     /** @return the files written: compare.md, then compare.html */
-    public static List<Path> write(List<ReportFolder> reports, Path dir) throws IOException, UnreadableReportException {
+    public static List<Path> write(List<ReportFolder> reports, Path dir) throws IOException {
         List<SideBySide.Entry> entries = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
             ReportFolder r = reports.get(i);
-            entries.add(new SideBySide.Entry(i + 1, List.of(), r, ModelFigures.read(r), null));
+            entries.add(new SideBySide.Entry(i + 1, List.of(), r, r.modelFigures(), null));
         }
         SideBySide table = SideBySide.of(List.of(), entries, dir);
         SideBySidePage page = new SideBySidePage("Comparison of " + reports.size() + " runs", table, notes(reports));

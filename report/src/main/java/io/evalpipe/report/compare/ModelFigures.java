@@ -1,21 +1,12 @@
 package io.evalpipe.report.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.evalpipe.contracts.Json;
-import io.evalpipe.report.ReportWriter;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
- * What a report says about its model and how fast it served, beside what {@link ReportFolder}
- * reads: the figures a table for choosing a model needs. Read from the same two files, kept apart
- * from ReportFolder so that the comparison's record does not grow with every table's columns.
+ * What a report says about its model and how fast it served: the figures a table for choosing a
+ * model needs. {@link ReportFolder#read} reads them in its one pass over summary.json and
+ * results.csv ({@link ReportFolder#modelFigures()}); kept as a record of their own so that the
+ * comparison's fields do not grow with every table's columns.
  *
  * @param fileSizeBytes      summary.json's {@code model.size_bytes}; null where it is 0 or absent
  *                           (a remote server's model has no file here)
@@ -30,39 +21,12 @@ public record ModelFigures(Long fileSizeBytes, Long loadMs, Double ttftP50Ms, Do
 
     static final String LOAD_COLUMN = "model_load_ms";
 
-    /** @throws UnreadableReportException when either file cannot be read (ReportFolder has read them once already) */
-    public static ModelFigures read(ReportFolder folder) throws UnreadableReportException {
-        Path summaryFile = folder.dir().resolve(ReportWriter.SUMMARY_JSON);
-        JsonNode s;
-        try {
-            s = Json.WIRE.readTree(summaryFile.toFile());
-        } catch (IOException e) {
-            throw new UnreadableReportException("cannot read " + summaryFile + ": " + e.getMessage(), e);
-        }
-        JsonNode size = s.path("model").get("size_bytes");
+    /** From the summary.json and the longest load time that {@link ReportFolder#read} has in hand. */
+    static ModelFigures of(JsonNode summary, Long longestLoadMs) {
+        JsonNode size = summary.path("model").get("size_bytes");
         Long sizeBytes = size != null && size.isNumber() && size.asLong() > 0 ? size.asLong() : null;
-        return new ModelFigures(sizeBytes, longestLoad(folder.dir().resolve(ReportWriter.RESULTS_CSV)),
-                number(s.path("latency_ms").path("ttft").get("p50")), number(s.path("tokens_per_s").get("p50")));
-    }
-
-    private static Long longestLoad(Path csvFile) throws UnreadableReportException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader in = Files.newBufferedReader(csvFile, StandardCharsets.UTF_8); CSVParser csv = format.parse(in)) {
-            if (!csv.getHeaderNames().contains(LOAD_COLUMN)) {
-                return null;
-            }
-            Long longest = null;
-            for (CSVRecord r : csv) {
-                String cell = r.get(LOAD_COLUMN);
-                if (!cell.isEmpty()) {
-                    long ms = Long.parseLong(cell);
-                    longest = longest == null ? ms : Math.max(longest, ms);
-                }
-            }
-            return longest;
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UnreadableReportException("cannot read " + csvFile + ": " + e.getMessage(), e);
-        }
+        return new ModelFigures(sizeBytes, longestLoadMs,
+                number(summary.path("latency_ms").path("ttft").get("p50")), number(summary.path("tokens_per_s").get("p50")));
     }
 
     private static Double number(JsonNode node) {

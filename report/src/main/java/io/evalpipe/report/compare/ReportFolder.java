@@ -33,6 +33,7 @@ import org.apache.commons.csv.CSVRecord;
  * @param meanCompletionTokens over the latency population; null when it is empty
  * @param failuresByReason  as summary.json orders them: most frequent first
  * @param params            the run's parameters, by their snake_case names, as text
+ * @param modelFigures      the model and serving figures a table for choosing a model needs, read in the same pass
  * @param rows              results.csv, in its order
  */
 public record ReportFolder(
@@ -54,6 +55,7 @@ public record ReportFolder(
         boolean syntheticModel,
         String promptSetSha256,
         Map<String, String> params,
+        ModelFigures modelFigures,
         List<Row> rows) {
 
     /** E2E latency figures of summary.json, in milliseconds, with their bootstrap intervals. */
@@ -100,9 +102,9 @@ public record ReportFolder(
             throw new UnreadableReportException("no report folder " + dir);
         }
         JsonNode summary = readSummary(dir.resolve(ReportWriter.SUMMARY_JSON));
-        List<Row> rows = readRows(dir.resolve(ReportWriter.RESULTS_CSV));
+        Csv csv = readRows(dir.resolve(ReportWriter.RESULTS_CSV));
         try {
-            ReportFolder folder = fromSummary(dir, summary, rows);
+            ReportFolder folder = fromSummary(dir, summary, csv);
             if (folder.rows().size() != folder.n()) {
                 throw new UnreadableReportException(dir + ": summary.json counts " + folder.n() + " results but results.csv has "
                         + folder.rows().size() + " rows (the report is being rewritten, or a file was edited)");
@@ -129,7 +131,7 @@ public record ReportFolder(
         }
     }
 
-    private static ReportFolder fromSummary(Path dir, JsonNode s, List<Row> rows) {
+    private static ReportFolder fromSummary(Path dir, JsonNode s, Csv csv) {
         int n = required(s, "n").asInt();
         int passed = required(s, "passed").asInt();
         Map<String, Long> reasons = new LinkedHashMap<>();
@@ -156,7 +158,8 @@ public record ReportFolder(
                 s.path("synthetic_model").asBoolean(false),
                 textOrNull(s.get("prompt_set_sha256")),
                 params,
-                rows);
+                ModelFigures.of(s, csv.longestLoadMs()),
+                csv.rows());
     }
 
     private static Latency latency(JsonNode e2e) {
@@ -168,7 +171,10 @@ public record ReportFolder(
                 interval(e2e.get("p50_ci95")), interval(e2e.get("p95_ci95")));
     }
 
-    private static List<Row> readRows(Path file) throws UnreadableReportException {
+    /** results.csv's rows, and the longest {@value ModelFigures#LOAD_COLUMN} (null where the column or every value is missing). */
+    private record Csv(List<Row> rows, Long longestLoadMs) {}
+
+    private static Csv readRows(Path file) throws UnreadableReportException {
         if (!Files.isRegularFile(file)) {
             throw new UnreadableReportException("no " + file);
         }
@@ -177,14 +183,21 @@ public record ReportFolder(
             if (!csv.getHeaderNames().containsAll(CSV_COLUMNS)) {
                 throw new UnreadableReportException(file + " lacks some of the columns " + CSV_COLUMNS);
             }
+            boolean hasLoad = csv.getHeaderNames().contains(ModelFigures.LOAD_COLUMN);
+            Long longestLoad = null;
             List<Row> rows = new ArrayList<>();
             for (CSVRecord r : csv) {
+                String load = hasLoad ? r.get(ModelFigures.LOAD_COLUMN) : "";
+                if (!load.isEmpty()) {
+                    long ms = Long.parseLong(load);
+                    longestLoad = longestLoad == null ? ms : Math.max(longestLoad, ms);
+                }
                 rows.add(new Row(unquote(r.get("prompt_id")), r.get("status"), emptyToNull(unquote(r.get("failure_reason"))),
                         r.get("e2e_ms").isEmpty() ? null : Double.valueOf(r.get("e2e_ms")),
                         r.get("ttft_ms").isEmpty() ? null : Double.valueOf(r.get("ttft_ms")),
                         r.get("completion_tokens").isEmpty() ? null : Integer.valueOf(r.get("completion_tokens"))));
             }
-            return rows;
+            return new Csv(rows, longestLoad);
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             throw new UnreadableReportException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -25,8 +25,8 @@ class ModelFiguresTest {
 
     @Test
     void shouldReadSizeLoadTimeTtftAndDecodeRateFromTheReport() throws Exception {
-        ModelFigures a = ModelFigures.read(ReportFolder.read(SideBySideFixtures.runA(reports)));
-        ModelFigures b = ModelFigures.read(ReportFolder.read(SideBySideFixtures.runB(reports)));
+        ModelFigures a = ReportFolder.read(SideBySideFixtures.runA(reports)).modelFigures();
+        ModelFigures b = ReportFolder.read(SideBySideFixtures.runB(reports)).modelFigures();
 
         assertThat(a).isEqualTo(new ModelFigures(5_242_880L, 120L, 125.0, 250.0));
         assertThat(b).as("the slowest worker's load").isEqualTo(new ModelFigures(209_715_200L, 1500L, 200.0, 90.0));
@@ -40,7 +40,7 @@ class ModelFiguresTest {
 
         List<CSVRecord> rows = csv(reports.resolve("run-l/results.csv"));
         assertThat(rows).extracting(r -> r.get(ModelFigures.LOAD_COLUMN)).containsExactly("77", "");
-        assertThat(ModelFigures.read(ReportFolder.read(reports.resolve("run-l"))).loadMs()).isEqualTo(77L);
+        assertThat(ReportFolder.read(reports.resolve("run-l")).modelFigures().loadMs()).isEqualTo(77L);
     }
 
     @Test
@@ -48,7 +48,7 @@ class ModelFiguresTest {
         Path dir = CompareFixtures.run(reports, "old", 2, CompareFixtures.tight(100, 2));
         dropLoadColumn(dir);
 
-        assertThat(ModelFigures.read(ReportFolder.read(dir)).loadMs()).isNull();
+        assertThat(ReportFolder.read(dir).modelFigures().loadMs()).isNull();
     }
 
     /** results.csv as reports before model_load_ms have it. */

@@ -16,8 +16,8 @@ class SideBySideTest {
         ReportFolder a = ReportFolder.read(SideBySideFixtures.runA(reports));
         ReportFolder b = ReportFolder.read(SideBySideFixtures.runB(reports));
         return SideBySide.of(labelColumns, List.of(
-                new SideBySide.Entry(1, labels.get(0), a, ModelFigures.read(a), rssA),
-                new SideBySide.Entry(2, labels.get(1), b, ModelFigures.read(b), rssB)), reports.resolve("sweep-1"));
+                new SideBySide.Entry(1, labels.get(0), a, a.modelFigures(), rssA),
+                new SideBySide.Entry(2, labels.get(1), b, b.modelFigures(), rssB)), reports.resolve("sweep-1"));
     }
 
     @Test
@@ -53,7 +53,7 @@ class SideBySideTest {
         ModelFiguresTest.dropLoadColumn(dir);
         ReportFolder old = ReportFolder.read(dir);
 
-        SideBySide t = SideBySide.of(List.of(), List.of(new SideBySide.Entry(1, List.of(), old, ModelFigures.read(old), null)), reports);
+        SideBySide t = SideBySide.of(List.of(), List.of(new SideBySide.Entry(1, List.of(), old, old.modelFigures(), null)), reports);
 
         assertThat(t.texts().get(0).get(t.header().indexOf("Load (ms)"))).isEqualTo("—");
         assertThat(t.texts().get(0).get(t.header().indexOf("File size (MiB)"))).isEqualTo("11.8");

@@ -16,8 +16,8 @@ class VariantChartTest {
         ReportFolder a = ReportFolder.read(SideBySideFixtures.runA(reports));
         ReportFolder b = ReportFolder.read(SideBySideFixtures.runB(reports));
         SideBySide t = SideBySide.of(List.of("model"), List.of(
-                new SideBySide.Entry(1, List.of("a.gguf"), a, ModelFigures.read(a), null),
-                new SideBySide.Entry(2, List.of("b.gguf"), b, ModelFigures.read(b), null)), reports);
+                new SideBySide.Entry(1, List.of("a.gguf"), a, a.modelFigures(), null),
+                new SideBySide.Entry(2, List.of("b.gguf"), b, b.modelFigures(), null)), reports);
         return VariantChart.bars(t);
     }
 
